@@ -1,0 +1,27 @@
+package io.testbed.protocol;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * Every message on the wire. The {@code type} property carries a stable name; each message carries the schema
+ * version, the device it concerns and its timestamp in epoch nanoseconds (DESIGN.md, wire conventions).
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = Hello.class, name = "hello"),
+  @JsonSubTypes.Type(value = State.class, name = "state"),
+  @JsonSubTypes.Type(value = Heartbeat.class, name = "heartbeat"),
+  @JsonSubTypes.Type(value = InferenceCommand.class, name = "inference-command"),
+  @JsonSubTypes.Type(value = InferenceResult.class, name = "inference-result"),
+  @JsonSubTypes.Type(value = PowerSampleBatch.class, name = "power-samples"),
+  @JsonSubTypes.Type(value = ErrorReply.class, name = "error")
+})
+public sealed interface WireMessage
+    permits Hello, State, Heartbeat, InferenceCommand, InferenceResult, PowerSampleBatch, ErrorReply {
+  int schemaVersion();
+
+  String deviceId();
+
+  long timestampNs();
+}
