@@ -1,0 +1,65 @@
+package io.testbed.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** An agent child process of the all-in-one: same JVM binary and class path, its own log file. */
+final class AgentProcess implements AutoCloseable {
+  final FleetMember member;
+  final Path log;
+  private final Process process;
+
+  private AgentProcess(FleetMember member, Path log, Process process) {
+    this.member = member;
+    this.log = log;
+    this.process = process;
+  }
+
+  static AgentProcess start(FleetMember m, String brokerUrl, List<String> jvmOptions, Path logDir) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmOptions);
+    cmd.add("-cp");
+    cmd.add(System.getProperty("testbed.classpath", System.getProperty("java.class.path")));
+    cmd.add(Testbed.class.getName());
+    cmd.add(m.servesOffload() ? "cloud-agent" : "device-agent");
+    cmd.addAll(List.of("--id", m.id(), "--profile", m.profile(), "--broker", brokerUrl));
+    if (m.servesOffload()) cmd.addAll(List.of("--http-port", "0"));
+    try {
+      Files.createDirectories(logDir);
+      Path log = logDir.resolve(m.id() + ".log");
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      return new AgentProcess(m, log, p);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start agent " + m.id(), e);
+    }
+  }
+
+  boolean isAlive() { return process.isAlive(); }
+
+  String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
+  /** SIGTERM first so the agent publishes its offline state and removes its CPU cap; then force. */
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+}

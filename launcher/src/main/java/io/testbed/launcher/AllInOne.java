@@ -1,0 +1,96 @@
+package io.testbed.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.Config;
+import io.testbed.orchestrator.app.Orchestrator;
+import io.testbed.orchestrator.app.RunningOrchestrator;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded default: the orchestrator (with its embedded broker) in this process, and one agent process per fleet
+ * member. {@link #start} returns once every device is online over REST.
+ */
+public final class AllInOne implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AllInOne.class);
+
+  private final RunningOrchestrator orchestrator;
+  private final List<AgentProcess> agents;
+  private final ApiClient api;
+  private final long startedNs;
+  private final long onlineNs;
+
+  private AllInOne(RunningOrchestrator orchestrator, List<AgentProcess> agents, ApiClient api, long startedNs, long onlineNs) {
+    this.orchestrator = orchestrator;
+    this.agents = agents;
+    this.api = api;
+    this.startedNs = startedNs;
+    this.onlineNs = onlineNs;
+  }
+
+  /** Starts everything; {@code config} is the full configuration (launcher and orchestrator sections). */
+  public static AllInOne start(Config config) throws InterruptedException {
+    long t0 = System.nanoTime();
+    List<FleetMember> fleet = FleetMember.fromConfig(config);
+    Config lc = config.getConfig("testbed.launcher");
+    RunningOrchestrator orch = Orchestrator.start(config);
+    List<AgentProcess> agents = new ArrayList<>();
+    ApiClient api = new ApiClient(orch.restUrl(), config.getString("testbed.orchestrator.http.token"));
+    try {
+      for (FleetMember m : fleet) {
+        agents.add(AgentProcess.start(m, orch.brokerUrl(), lc.getStringList("agent-jvm-options"), Path.of(lc.getString("log-dir"))));
+      }
+      awaitOnline(api, agents, lc.getDuration("online-timeout"));
+    } catch (RuntimeException | InterruptedException e) {
+      agents.forEach(AgentProcess::close);
+      orch.stop().toCompletableFuture().join();
+      throw e;
+    }
+    return new AllInOne(orch, agents, api, t0, System.nanoTime());
+  }
+
+  private static void awaitOnline(ApiClient api, List<AgentProcess> agents, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Set<String> wanted = new HashSet<>();
+    agents.forEach(a -> wanted.add(a.member.id()));
+    while (true) {
+      Set<String> online = new HashSet<>();
+      for (JsonNode d : api.devices()) if ("online".equals(d.path("status").asText())) online.add(d.path("id").asText());
+      if (online.containsAll(wanted)) return;
+      for (AgentProcess a : agents) {
+        if (!a.isAlive()) {
+          throw new IllegalStateException("agent " + a.member.id() + " exited; its log " + a.log + " ends with:\n" + a.logTail());
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        wanted.removeAll(online);
+        throw new IllegalStateException("devices not online after " + timeout + ": " + wanted + " (logs under " + agents.get(0).log.getParent() + ")");
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  public ApiClient api() { return api; }
+
+  public RunningOrchestrator orchestrator() { return orchestrator; }
+
+  public List<FleetMember> fleet() { return agents.stream().map(a -> a.member).toList(); }
+
+  /** Cold start: from the call to {@link #start} until every device was online over REST. */
+  public Duration coldStart() { return Duration.ofNanos(onlineNs - startedNs); }
+
+  public Path logDir() { return agents.isEmpty() ? Path.of(".") : agents.get(0).log.getParent(); }
+
+  @Override
+  public void close() {
+    log.info("stopping {} agents and the orchestrator", agents.size());
+    agents.parallelStream().forEach(AgentProcess::close);
+    orchestrator.stop().toCompletableFuture().join();
+  }
+}

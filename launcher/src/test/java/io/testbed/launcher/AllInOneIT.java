@@ -1,0 +1,124 @@
+package io.testbed.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.testbed.protocol.Topics;
+import io.testbed.testsupport.Influxd;
+import io.testbed.testsupport.RealServers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end: the all-in-one (embedded broker, orchestrator, four agent processes) against a real influxd. Every device
+ * is seen over REST, a job runs locally on the phone and offloaded to the cloud, and the points land in InfluxDB with
+ * the right tags.
+ */
+@ExtendWith(RealServers.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AllInOneIT {
+  static final ObjectMapper JSON = new ObjectMapper();
+  Influxd influx;
+  AllInOne all;
+
+  @BeforeAll
+  void start(Influxd influx, @TempDir Path dataDir) throws Exception {
+    this.influx = influx;
+    AllInOneOptions o = new AllInOneOptions();
+    o.influxUrl = influx.url();
+    o.dataDir = dataDir.toString();
+    all = AllInOne.start(o.load(0, 0));
+  }
+
+  @AfterAll
+  void stop() {
+    if (all != null) all.close();
+  }
+
+  @Test
+  void everyDeviceOfTheFleetIsOnlineWithItsKindAndCapabilities() {
+    JsonNode devices = all.api().devices();
+    List<String> summary = new ArrayList<>();
+    for (JsonNode d : devices) summary.add(d.path("id").asText() + ":" + d.path("kind").asText() + ":" + d.path("status").asText());
+    assertThat(summary).containsExactlyInAnyOrder("phone-1:phone:online", "edge-box-1:edge:online",
+        "sensor-node-1:sensor:online", "cloud-1:cloud:online");
+    JsonNode cloud = all.api().device("cloud-1");
+    assertThat(cloud.path("endpoint").asText()).startsWith("http://127.0.0.1:");
+    JsonNode phone = all.api().device("phone-1");
+    assertThat(phone.path("models").findValuesAsText("name")).contains("mobilenet", "resnet", "inception", "mlp", "textrnn");
+    assertThat(phone.path("emulated").asBoolean()).isTrue();
+  }
+
+  @Test
+  void localAndOffloadedJobsLandInInfluxDbWithTheirTags() throws Exception {
+    JsonNode local = runJob(Map.of("deviceId", "phone-1", "model", "mobilenet", "target", "cpu", "count", 3));
+    JsonNode offload = runJob(Map.of("deviceId", "phone-1", "model", "mobilenet", "target", "offload", "offloadTo", "cloud-1", "count", 3));
+
+    assertThat(local.path("results")).hasSize(3);
+    for (JsonNode r : local.path("results")) {
+      assertThat(r.path("outcome").asText()).isEqualTo("ok");
+      assertThat(r.path("executedOn").asText()).isEqualTo("phone-1");
+      assertThat(r.path("energySource").asText()).isEqualTo("modelled");
+    }
+    for (JsonNode r : offload.path("results")) {
+      assertThat(r.path("outcome").asText()).isEqualTo("ok");
+      assertThat(r.path("executedOn").asText()).isEqualTo("cloud-1");
+      assertThat(r.path("networkMs").isNumber()).isTrue();
+    }
+    // Same model, same input seed: the phone and the cloud computed the same output.
+    assertThat(offload.path("results").get(0).path("outputDigest").asText())
+        .isEqualTo(local.path("results").get(0).path("outputDigest").asText());
+
+    String localRun = local.path("jobId").asText();
+    String offloadRun = offload.path("jobId").asText();
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      assertThat(count("SELECT count(latencyMs) FROM inference WHERE device='phone-1' AND run='" + localRun
+          + "' AND target='cpu' AND model='mobilenet' AND source='modelled'")).isEqualTo(3);
+      assertThat(count("SELECT count(latencyMs) FROM inference WHERE device='phone-1' AND run='" + offloadRun
+          + "' AND target='offload' AND executedOn='cloud-1'")).isEqualTo(3);
+      assertThat(count("SELECT count(powerW) FROM power WHERE device='phone-1' AND source='modelled'")).isGreaterThan(0);
+      assertThat(count("SELECT count(cpuUtilisation) FROM heartbeat WHERE device='sensor-node-1'")).isGreaterThan(0);
+    });
+  }
+
+  @Test
+  void garbageOnADeviceTopicIsCountedAndTheDeviceKeepsWorking() throws Exception {
+    long before = all.api().device("edge-box-1").path("malformedMessages").asLong();
+    MqttClient raw = new MqttClient(all.orchestrator().brokerUrl(), "garbage-sender", new MemoryPersistence());
+    raw.connect();
+    raw.publish(Topics.heartbeat("edge-box-1"), "\u0000\u0001 not json".getBytes(StandardCharsets.UTF_8), 1, false);
+    raw.disconnect();
+    raw.close();
+    await().atMost(Duration.ofSeconds(10)).until(() -> all.api().device("edge-box-1").path("malformedMessages").asLong() == before + 1);
+    assertThat(all.api().device("edge-box-1").path("status").asText()).isEqualTo("online");
+    JsonNode job = runJob(Map.of("deviceId", "edge-box-1", "model", "mlp", "target", "cpu", "count", 2));
+    assertThat(job.path("results").findValuesAsText("outcome")).containsOnly("ok");
+  }
+
+  private JsonNode runJob(Map<String, Object> body) throws InterruptedException {
+    JsonNode submitted = all.api().submitJob(body);
+    JsonNode done = all.api().awaitJob(submitted.path("jobId").asText(), Duration.ofSeconds(120));
+    assertThat(done.path("status").asText()).isEqualTo("completed");
+    return done;
+  }
+
+  private long count(String influxQl) throws Exception {
+    JsonNode r = JSON.readTree(influx.query("testbed", influxQl));
+    JsonNode values = r.path("results").path(0).path("series").path(0).path("values");
+    return values.isMissingNode() || values.isEmpty() ? 0 : values.get(0).get(1).asLong();
+  }
+}
