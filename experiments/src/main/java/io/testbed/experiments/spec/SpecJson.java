@@ -1,0 +1,66 @@
+package io.testbed.experiments.spec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Reads and writes experiment specs; {@link #parse} validates first, so bad input comes back as problems, never as exceptions. */
+public final class SpecJson {
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .build();
+
+  private SpecJson() {}
+
+  /** The mapper for specs and result files; shared, thread-safe. */
+  public static ObjectMapper mapper() { return MAPPER; }
+
+  /** Outcome of {@link #parse}: a spec when {@code problems} is empty, else null and every problem found. */
+  public record Parsed(ExperimentSpec spec, List<SpecProblem> problems) {
+    public Parsed {
+      problems = List.copyOf(problems);
+    }
+
+    public boolean ok() { return problems.isEmpty(); }
+  }
+
+  /** Parses and validates JSON text; every problem is reported at once, each naming its field path. */
+  public static Parsed parse(String json) {
+    JsonNode tree;
+    try {
+      tree = MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      return new Parsed(null, List.of(new SpecProblem("$", "not valid JSON: " + e.getOriginalMessage())));
+    }
+    if (tree == null || tree.isMissingNode()) return new Parsed(null, List.of(new SpecProblem("$", "empty document")));
+    List<SpecProblem> problems = SpecValidator.validate(tree);
+    if (!problems.isEmpty()) return new Parsed(null, problems);
+    try {
+      return new Parsed(MAPPER.treeToValue(tree, ExperimentSpec.class), List.of());
+    } catch (JsonProcessingException e) {
+      // The validator should have caught this; still answer with a problem rather than an exception.
+      return new Parsed(null, List.of(new SpecProblem("$", e.getOriginalMessage())));
+    }
+  }
+
+  public static Parsed parse(Path file) throws IOException { return parse(Files.readString(file)); }
+
+  public static String write(ExperimentSpec spec) {
+    try {
+      return MAPPER.writeValueAsString(spec);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode spec", e);
+    }
+  }
+
+  public static JsonNode toTree(ExperimentSpec spec) { return MAPPER.valueToTree(spec); }
+}
