@@ -1,0 +1,118 @@
+package io.testbed.power.clock;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * NTP-style estimate of one remote clock (an agent or a bridge) against the reference clock (the orchestrator's).
+ *
+ * <p>Each {@link Exchange} is a request/reply: the reference sends at {@code t0}, the remote receives at {@code t1}
+ * and replies at {@code t2} (remote clock), the reference receives at {@code t3}. Then
+ * {@code offset = ((t1 - t0) + (t2 - t3)) / 2} and {@code delay = (t3 - t0) - (t2 - t1)}. Of the last
+ * {@code windowSize} exchanges the {@code keepLowestDelay} with the smallest round trip are kept (queueing only ever
+ * adds delay, so they are the least distorted); a least-squares line through their offsets against time gives
+ * offset and drift; uncertainty is half the minimum round trip (the most an asymmetric path can hide) plus the RMS
+ * residual of the fit. Remote timestamps are corrected with {@link Estimate#correct(long)}.
+ *
+ * <p>Pure and not thread-safe: one owner adds exchanges and reads estimates.
+ */
+public final class ClockSync {
+  private final int windowSize;
+  private final int keepLowestDelay;
+  private final Deque<Exchange> window = new ArrayDeque<>();
+  private Estimate estimate;
+
+  public ClockSync(int windowSize, int keepLowestDelay) {
+    if (windowSize < 1) throw new IllegalArgumentException("windowSize must be >= 1, was " + windowSize);
+    if (keepLowestDelay < 1 || keepLowestDelay > windowSize) {
+      throw new IllegalArgumentException("keepLowestDelay must be in [1, windowSize], was " + keepLowestDelay);
+    }
+    this.windowSize = windowSize;
+    this.keepLowestDelay = keepLowestDelay;
+  }
+
+  /** One request/reply: t0 and t3 on the reference clock, t1 and t2 on the remote clock, all epoch ns. */
+  public record Exchange(long t0, long t1, long t2, long t3) {
+    /** Remote minus reference, ns. */
+    public double offsetNs() { return ((double) (t1 - t0) + (double) (t2 - t3)) / 2.0; }
+
+    /** Round trip minus the remote's own processing time, ns. */
+    public long delayNs() { return (t3 - t0) - (t2 - t1); }
+
+    /** Reference time in the middle of the exchange. */
+    public long midpointNs() { return t0 + (t3 - t0) / 2; }
+  }
+
+  /**
+   * The current estimate: remote minus reference is {@code offsetNs + drift x (t - refNs)} at reference time t.
+   *
+   * @param drift dimensionless rate difference (20 ppm = 2e-5)
+   * @param uncertaintyNs half the minimum round trip plus the RMS residual of the fit
+   */
+  public record Estimate(long refNs, double offsetNs, double drift, double uncertaintyNs, int samplesUsed, long minDelayNs) {
+    /** Remote minus reference at reference time {@code referenceNs}. */
+    public double offsetAt(long referenceNs) { return offsetNs + drift * (referenceNs - refNs); }
+
+    /** The reference-clock time at which the remote clock read {@code remoteNs}. */
+    public long correct(long remoteNs) {
+      // remote = ref + offset + drift (ref - refNs)  =>  ref - refNs = (remote - refNs - offset) / (1 + drift)
+      double u = ((double) (remoteNs - refNs) - offsetNs) / (1.0 + drift);
+      return refNs + Math.round(u);
+    }
+  }
+
+  /** Adds one exchange; refused (false) when its timestamps are impossible (negative round trip or remote time running backwards). */
+  public boolean add(Exchange e) {
+    if (e.t3() < e.t0() || e.t2() < e.t1() || e.delayNs() < 0) return false;
+    window.addLast(e);
+    while (window.size() > windowSize) window.removeFirst();
+    estimate = fit();
+    return true;
+  }
+
+  public Optional<Estimate> estimate() { return Optional.ofNullable(estimate); }
+
+  /** Corrects a remote timestamp to the reference clock; fails when no exchange has been seen yet (never a silent guess). */
+  public long correct(long remoteNs) {
+    if (estimate == null) throw new IllegalStateException("no clock exchange yet: cannot correct remote timestamps");
+    return estimate.correct(remoteNs);
+  }
+
+  public int exchanges() { return window.size(); }
+
+  private Estimate fit() {
+    List<Exchange> kept = new ArrayList<>(window);
+    kept.sort(Comparator.comparingLong(Exchange::delayNs).thenComparing(Exchange::t0, Comparator.reverseOrder()));
+    kept = kept.subList(0, Math.min(keepLowestDelay, kept.size()));
+    int n = kept.size();
+    long minDelay = kept.get(0).delayNs();
+    long ref = kept.get(0).midpointNs();
+    double meanX = 0;
+    double meanY = 0;
+    for (Exchange e : kept) {
+      meanX += (double) (e.midpointNs() - ref) / n;
+      meanY += e.offsetNs() / n;
+    }
+    double sxx = 0;
+    double sxy = 0;
+    for (Exchange e : kept) {
+      double dx = (e.midpointNs() - ref) - meanX;
+      sxx += dx * dx;
+      sxy += dx * (e.offsetNs() - meanY);
+    }
+    // A drift needs at least three points spread in time; with fewer the slope would fit noise exactly.
+    double drift = n >= 3 && sxx > 0 ? sxy / sxx : 0.0;
+    long refNs = ref + Math.round(meanX);
+    double sumSq = 0;
+    for (Exchange e : kept) {
+      double r = e.offsetNs() - (meanY + drift * ((e.midpointNs() - ref) - meanX));
+      sumSq += r * r;
+    }
+    double rms = Math.sqrt(sumSq / n);
+    return new Estimate(refNs, meanY, drift, minDelay / 2.0 + rms, n, minDelay);
+  }
+}
