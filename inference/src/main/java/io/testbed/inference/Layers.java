@@ -1,0 +1,155 @@
+package io.testbed.inference;
+
+import io.testbed.inference.graph.GraphBuilder;
+import io.testbed.protocol.Precision;
+import java.util.SplittableRandom;
+
+/**
+ * Emits layers into a {@link GraphBuilder} at one precision, drawing seeded weights in the same order for every
+ * precision so the FP32 and INT8 variants of a model share their weights.
+ *
+ * <p>INT8 (dynamic quantisation, the form ONNX Runtime's own dynamic quantiser emits): weights stored as int8 with
+ * a symmetric per-output-channel scale; activations quantised at run time with {@code DynamicQuantizeLinear}
+ * (uint8, per tensor); {@code ConvInteger} / {@code MatMulInteger} accumulate in int32, then {@code Cast} and one
+ * {@code Mul} by (activation scale x weight scale) and the float bias. Recurrent layers keep int8 weights that a
+ * {@code DequantizeLinear} expands (weight-only quantisation: ONNX has no integer GRU).
+ */
+final class Layers {
+  final GraphBuilder g;
+  private final Precision precision;
+  private final SplittableRandom rng;
+
+  Layers(String graphName, Precision precision, long seed) {
+    this.g = new GraphBuilder(graphName);
+    this.precision = precision;
+    this.rng = new SplittableRandom(seed);
+  }
+
+  Precision precision() { return precision; }
+
+  /** Convolution (square kernel) + bias (BatchNorm folded into it) + optional ReLU. */
+  String conv(String x, int outC, int kernel, int stride, int pad, int group, boolean relu) {
+    long inC = g.shape(x)[1];
+    int inPerGroup = (int) (inC / group);
+    int fanIn = inPerGroup * kernel * kernel;
+    float[] w = heNormal(outC * fanIn, fanIn, 2.0);
+    float[] b = smallBias(outC);
+    long[] wDims = {outC, inPerGroup, kernel, kernel};
+    String y;
+    if (precision == Precision.FP32) {
+      y = g.conv(x, g.initFloat(g.fresh("conv_w"), w, wDims), g.initFloat(g.fresh("conv_b"), b, outC), stride, pad, group);
+    } else {
+      Quantised q = Quantised.perRow(w, outC);
+      String wq = g.initInt8(g.fresh("conv_wq"), q.values, wDims);
+      String wzp = g.initInt8(g.fresh("conv_wzp"), new byte[] {0});
+      String[] xq = g.dynamicQuantizeLinear(x);
+      String acc = g.convInteger(xq[0], wq, xq[2], wzp, stride, pad, group);
+      String scale = g.mul(xq[1], g.initFloat(g.fresh("conv_wscale"), q.scales, 1, outC, 1, 1));
+      y = g.add(g.mul(g.cast(acc, GraphBuilder.FLOAT), scale), g.initFloat(g.fresh("conv_b"), b, 1, outC, 1, 1));
+    }
+    return relu ? g.relu(y) : y;
+  }
+
+  /** Fully connected: [.., K] x [K, out] + bias, optional ReLU. {@code gain} 2 for ReLU layers, 1 for logits. */
+  String dense(String x, int out, boolean relu) {
+    long[] xs = g.shape(x);
+    int k = (int) xs[xs.length - 1];
+    float[] w = heNormal(k * out, k, relu ? 2.0 : 1.0); // row-major [K, out]
+    float[] b = smallBias(out);
+    String y;
+    if (precision == Precision.FP32) {
+      y = g.add(g.matMul(x, g.initFloat(g.fresh("fc_w"), w, k, out)), g.initFloat(g.fresh("fc_b"), b, out));
+    } else {
+      Quantised q = Quantised.perColumn(w, k, out);
+      String wq = g.initInt8(g.fresh("fc_wq"), q.values, k, out);
+      String wzp = g.initInt8(g.fresh("fc_wzp"), new byte[] {0});
+      String[] xq = g.dynamicQuantizeLinear(x);
+      String acc = g.matMulInteger(xq[0], wq, xq[2], wzp);
+      String scale = g.mul(xq[1], g.initFloat(g.fresh("fc_wscale"), q.scales, out));
+      y = g.add(g.mul(g.cast(acc, GraphBuilder.FLOAT), scale), g.initFloat(g.fresh("fc_b"), b, out));
+    }
+    return relu ? g.relu(y) : y;
+  }
+
+  /** One-direction GRU over time-major [seq, N, in]; returns the last hidden state [N, hidden]. */
+  String gruLastState(String xTimeMajor, int hidden) {
+    int in = (int) g.shape(xTimeMajor)[2];
+    int gates = 3 * hidden;
+    // Uniform(-1/sqrt(H), 1/sqrt(H)), the usual recurrent init.
+    float bound = (float) (1 / Math.sqrt(hidden));
+    float[] w = uniform(gates * in, bound);
+    float[] r = uniform(gates * hidden, bound);
+    float[] b = uniform(2 * gates, bound);
+    String wName, rName;
+    if (precision == Precision.FP32) {
+      wName = g.initFloat(g.fresh("gru_w"), w, 1, gates, in);
+      rName = g.initFloat(g.fresh("gru_r"), r, 1, gates, hidden);
+    } else {
+      wName = dequantized("gru_w", w, gates, in);
+      rName = dequantized("gru_r", r, gates, hidden);
+    }
+    String bName = g.initFloat(g.fresh("gru_b"), b, 1, 2L * gates);
+    String[] out = g.gru(xTimeMajor, wName, rName, bName, hidden);
+    return g.squeeze(out[1], 0);
+  }
+
+  private String dequantized(String prefix, float[] w, int rows, int cols) {
+    Quantised q = Quantised.perRow(w, rows);
+    String wq = g.initInt8(g.fresh(prefix + "q"), q.values, 1, rows, cols);
+    String scale = g.initFloat(g.fresh(prefix + "scale"), q.scales, rows);
+    String zp = g.initInt8(g.fresh(prefix + "zp"), new byte[rows], rows);
+    return g.dequantizeLinear(wq, scale, zp, 1);
+  }
+
+  private float[] heNormal(int n, int fanIn, double gain) {
+    double std = Math.sqrt(gain / fanIn);
+    float[] w = new float[n];
+    for (int i = 0; i < n; i++) w[i] = (float) (rng.nextGaussian() * std);
+    return w;
+  }
+
+  private float[] smallBias(int n) {
+    float[] b = new float[n];
+    for (int i = 0; i < n; i++) b[i] = (float) (rng.nextGaussian() * 0.01);
+    return b;
+  }
+
+  private float[] uniform(int n, float bound) {
+    float[] w = new float[n];
+    for (int i = 0; i < n; i++) w[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
+    return w;
+  }
+
+  /** Symmetric int8 quantisation with one scale per group (row of [rows, ...] or column of [K, cols]). */
+  record Quantised(byte[] values, float[] scales) {
+    static Quantised perRow(float[] w, int rows) {
+      int per = w.length / rows;
+      byte[] q = new byte[w.length];
+      float[] scales = new float[rows];
+      for (int r = 0; r < rows; r++) {
+        float max = 0;
+        for (int i = r * per; i < (r + 1) * per; i++) max = Math.max(max, Math.abs(w[i]));
+        scales[r] = max == 0 ? 1 : max / 127f;
+        for (int i = r * per; i < (r + 1) * per; i++) q[i] = quantise(w[i], scales[r]);
+      }
+      return new Quantised(q, scales);
+    }
+
+    static Quantised perColumn(float[] w, int k, int cols) {
+      float[] scales = new float[cols];
+      for (int i = 0; i < k; i++) {
+        for (int c = 0; c < cols; c++) scales[c] = Math.max(scales[c], Math.abs(w[i * cols + c]));
+      }
+      for (int c = 0; c < cols; c++) scales[c] = scales[c] == 0 ? 1 : scales[c] / 127f;
+      byte[] q = new byte[w.length];
+      for (int i = 0; i < k; i++) {
+        for (int c = 0; c < cols; c++) q[i * cols + c] = quantise(w[i * cols + c], scales[c]);
+      }
+      return new Quantised(q, scales);
+    }
+
+    private static byte quantise(float v, float scale) {
+      return (byte) Math.max(-127, Math.min(127, Math.round(v / scale)));
+    }
+  }
+}
