@@ -1,0 +1,437 @@
+package io.testbed.orchestrator.actor;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.testbed.orchestrator.config.OrchestratorSettings;
+import io.testbed.orchestrator.model.DeviceView;
+import io.testbed.orchestrator.policy.CapabilityCheck;
+import io.testbed.orchestrator.port.TelemetrySink;
+import io.testbed.protocol.DeviceStatus;
+import io.testbed.protocol.ErrorReply;
+import io.testbed.protocol.Heartbeat;
+import io.testbed.protocol.Hello;
+import io.testbed.protocol.InferenceCommand;
+import io.testbed.protocol.InferenceResult;
+import io.testbed.protocol.Outcome;
+import io.testbed.protocol.PowerSampleBatch;
+import io.testbed.protocol.Precision;
+import io.testbed.protocol.SchemaVersion;
+import io.testbed.protocol.State;
+import io.testbed.protocol.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * The orchestrator's twin of one device: last hello (capabilities), liveness (online/offline with the time it changed;
+ * offline on a last-will state or after N missed heartbeat intervals), last heartbeat and counters. Sends inference
+ * commands to its device and correlates the replies back to the asker; every request gets exactly one answer (the
+ * device's result, or a failed one on timeout, offline device, refused capabilities or a failed publish).
+ */
+public final class DeviceTwin extends AbstractBehavior<DeviceTwin.Command> {
+
+  /** Messages a twin understands. Polymorphic in JSON because the registry's envelope carries them. */
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "@type")
+  @JsonSubTypes({
+    @JsonSubTypes.Type(value = HelloReceived.class, name = "hello-received"),
+    @JsonSubTypes.Type(value = StateReceived.class, name = "state-received"),
+    @JsonSubTypes.Type(value = HeartbeatReceived.class, name = "heartbeat-received"),
+    @JsonSubTypes.Type(value = PowerReceived.class, name = "power-received"),
+    @JsonSubTypes.Type(value = ResultReceived.class, name = "result-received"),
+    @JsonSubTypes.Type(value = ErrorReceived.class, name = "error-received"),
+    @JsonSubTypes.Type(value = MalformedReceived.class, name = "malformed-received"),
+    @JsonSubTypes.Type(value = GetState.class, name = "get-state"),
+    @JsonSubTypes.Type(value = RunInference.class, name = "run-inference"),
+    @JsonSubTypes.Type(value = SetRun.class, name = "set-run"),
+    @JsonSubTypes.Type(value = ClearRun.class, name = "clear-run"),
+    @JsonSubTypes.Type(value = HeartbeatTick.class, name = "heartbeat-tick"),
+    @JsonSubTypes.Type(value = ReplyTimedOut.class, name = "reply-timed-out"),
+    @JsonSubTypes.Type(value = CommandPublished.class, name = "command-published")
+  })
+  public sealed interface Command extends JsonSerializable {}
+
+  /** The device announced itself (retained hello). */
+  public record HelloReceived(Hello hello) implements Command {}
+
+  /** Retained state or last will. */
+  public record StateReceived(State state) implements Command {}
+
+  public record HeartbeatReceived(Heartbeat heartbeat) implements Command {}
+
+  /** Power samples of a meter bound to this device (agent's modelled meter or a bridge). */
+  public record PowerReceived(PowerSampleBatch batch) implements Command {}
+
+  public record ResultReceived(InferenceResult result) implements Command {}
+
+  public record ErrorReceived(ErrorReply error) implements Command {}
+
+  /** A payload on one of this device's topics could not be used; {@code reasonClass} is a short stable token. */
+  public record MalformedReceived(String reasonClass, String reason) implements Command {}
+
+  public record GetState(ActorRef<DeviceView> replyTo) implements Command {}
+
+  /**
+   * Runs one inference on the device and answers {@link InferenceDone} exactly once.
+   *
+   * @param runId run tag for the result's time series, null = {@code none}
+   * @param policy who chose the target ({@code fixed} for jobs)
+   */
+  public record RunInference(InferenceRequest request, String runId, String policy, ActorRef<InferenceDone> replyTo)
+      implements Command {}
+
+  /**
+   * What to run. {@code precision} null = the target's; {@code dvfsLevelMHz} null = highest; offload fields only for
+   * target {@code offload}.
+   */
+  public record InferenceRequest(
+      String model,
+      String target,
+      Precision precision,
+      int batchSize,
+      long inputSeed,
+      Integer dvfsLevelMHz,
+      String offloadDeviceId,
+      String offloadUrl,
+      long timeoutMs) {}
+
+  /** The answer to {@link RunInference}: the device's result or one the twin made up for a failure. */
+  public record InferenceDone(String deviceId, InferenceResult result) implements JsonSerializable {}
+
+  /** A job starts driving this device: telemetry is tagged with its id until {@link ClearRun}. */
+  public record SetRun(String runId) implements Command {}
+
+  public record ClearRun(String runId) implements Command {}
+
+  private record HeartbeatTick() implements Command {}
+
+  private record ReplyTimedOut(String correlationId) implements Command {}
+
+  private record CommandPublished(String correlationId, String failure) implements Command {}
+
+  private record Pending(RunInference run, InferenceCommand command, long sentNs) {}
+
+  /** Error codes of results the twin makes up itself. */
+  public static final String DEVICE_OFFLINE = "device-offline";
+  public static final String TIMEOUT = "timeout";
+
+  public static Behavior<Command> create(
+      String deviceId,
+      ActorRef<MqttConnection.Command> mqtt,
+      TelemetrySink sink,
+      Clock clock,
+      OrchestratorSettings settings) {
+    return Behaviors.withMdc(
+        Command.class,
+        Map.of("deviceId", deviceId),
+        Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new DeviceTwin(ctx, timers, deviceId, mqtt, sink, clock, settings))));
+  }
+
+  private final String deviceId;
+  private final ActorRef<MqttConnection.Command> mqtt;
+  private final TelemetrySink sink;
+  private final Clock clock;
+  private final OrchestratorSettings settings;
+  private final TimerScheduler<Command> timers;
+  private final String correlationPrefix;
+  private final Map<String, Pending> pending = new LinkedHashMap<>();
+
+  private Hello hello;
+  private DeviceStatus status = DeviceStatus.OFFLINE;
+  private long statusChangedNs;
+  private Heartbeat lastHeartbeat;
+  private Long lastSeenNs;
+  private long malformed;
+  private long resultsOk;
+  private long resultsFailed;
+  private int missedTicks;
+  private String run;
+  private long seq;
+
+  private DeviceTwin(
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      String deviceId,
+      ActorRef<MqttConnection.Command> mqtt,
+      TelemetrySink sink,
+      Clock clock,
+      OrchestratorSettings settings) {
+    super(ctx);
+    this.deviceId = deviceId;
+    this.mqtt = mqtt;
+    this.sink = sink;
+    this.clock = clock;
+    this.settings = settings;
+    this.timers = timers;
+    this.statusChangedNs = nowNs();
+    this.correlationPrefix = deviceId + "-" + Long.toString(statusChangedNs, 36) + "-";
+    timers.startTimerWithFixedDelay("heartbeat", new HeartbeatTick(), settings.device().heartbeatInterval());
+    ctx.getLog().info("Twin of device {} started", deviceId);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(HelloReceived.class, this::onHello)
+        .onMessage(StateReceived.class, this::onState)
+        .onMessage(HeartbeatReceived.class, this::onHeartbeat)
+        .onMessage(PowerReceived.class, this::onPower)
+        .onMessage(ResultReceived.class, this::onResult)
+        .onMessage(ErrorReceived.class, this::onError)
+        .onMessage(MalformedReceived.class, this::onMalformed)
+        .onMessage(GetState.class, this::onGetState)
+        .onMessage(RunInference.class, this::onRunInference)
+        .onMessage(SetRun.class, this::onSetRun)
+        .onMessage(ClearRun.class, this::onClearRun)
+        .onMessage(HeartbeatTick.class, this::onHeartbeatTick)
+        .onMessage(ReplyTimedOut.class, this::onReplyTimedOut)
+        .onMessage(CommandPublished.class, this::onCommandPublished)
+        .build();
+  }
+
+  private Behavior<Command> onHello(HelloReceived m) {
+    boolean first = hello == null;
+    hello = m.hello();
+    seen();
+    getContext().getLog().info("Device {} {} hello: kind={}, profile={}, targets={}, models={}", deviceId,
+        first ? "said" : "renewed its", hello.kind().wireName(), hello.profile(),
+        hello.targets().stream().map(t -> t.id()).toList(), hello.models().stream().map(x -> x.name()).toList());
+    return this;
+  }
+
+  private Behavior<Command> onState(StateReceived m) {
+    seen();
+    if (m.state().status() == DeviceStatus.ONLINE) {
+      missedTicks = 0;
+      changeStatus(DeviceStatus.ONLINE, "state online");
+    } else {
+      changeStatus(DeviceStatus.OFFLINE, "state offline (last will or clean shutdown)");
+    }
+    return this;
+  }
+
+  private Behavior<Command> onHeartbeat(HeartbeatReceived m) {
+    seen();
+    lastHeartbeat = m.heartbeat();
+    missedTicks = 0;
+    if (status == DeviceStatus.OFFLINE) changeStatus(DeviceStatus.ONLINE, "heartbeat");
+    sink.write(Measurements.heartbeat(m.heartbeat(), hello == null ? null : hello.kind(), runTag()));
+    return this;
+  }
+
+  private Behavior<Command> onPower(PowerReceived m) {
+    Measurements.power(m.batch(), runTag()).forEach(sink::write);
+    return this;
+  }
+
+  private Behavior<Command> onResult(ResultReceived m) {
+    seen();
+    InferenceResult r = m.result();
+    Pending p = pending.remove(r.correlationId());
+    if (p == null) {
+      getContext().getLog().info("Device {}: reply {} matches no waiting request (late or duplicate); dropped",
+          deviceId, r.correlationId());
+      return this;
+    }
+    timers.cancel(r.correlationId());
+    finish(p, r);
+    return this;
+  }
+
+  private Behavior<Command> onError(ErrorReceived m) {
+    seen();
+    ErrorReply e = m.error();
+    Pending p = e.correlationId() == null ? null : pending.remove(e.correlationId());
+    if (p == null) {
+      getContext().getLog().warn("Device {} reported error {}: {} (correlation {} matches no request)",
+          deviceId, e.code(), e.message(), e.correlationId());
+      return this;
+    }
+    timers.cancel(e.correlationId());
+    finish(p, madeUp(p.command(), Outcome.REJECTED, e.code() + ": " + e.message(), p.sentNs()));
+    return this;
+  }
+
+  private Behavior<Command> onMalformed(MalformedReceived m) {
+    malformed++;
+    getContext().getLog().warn("Device {}: dropped malformed message ({}): {}", deviceId, m.reasonClass(), m.reason());
+    sink.write(Measurements.malformed(deviceId, m.reasonClass(), nowNs()));
+    return this;
+  }
+
+  private Behavior<Command> onGetState(GetState m) {
+    m.replyTo().tell(view());
+    return this;
+  }
+
+  private Behavior<Command> onRunInference(RunInference m) {
+    InferenceRequest q = m.request();
+    String correlationId = correlationPrefix + (++seq);
+    long now = nowNs();
+    if (hello == null) {
+      reply(m, rejected(m, correlationId, Outcome.REJECTED,
+          "unknown-capabilities: device '" + deviceId + "' has not said hello yet", now));
+      return this;
+    }
+    CapabilityCheck.Capabilities caps = new CapabilityCheck.Capabilities(deviceId, hello.targets(), hello.models());
+    Optional<CapabilityCheck.Problem> problem =
+        CapabilityCheck.check(caps, q.model(), q.target(), q.precision(), q.dvfsLevelMHz());
+    if (problem.isPresent()) {
+      reply(m, rejected(m, correlationId, Outcome.REJECTED, problem.get().code() + ": " + problem.get().message(), now));
+      return this;
+    }
+    if (status == DeviceStatus.OFFLINE) {
+      reply(m, rejected(m, correlationId, Outcome.FAILED, DEVICE_OFFLINE + ": device '" + deviceId + "' is offline", now));
+      return this;
+    }
+    Precision precision = q.precision() != null ? q.precision() : CapabilityCheck.defaultPrecision(caps, q.model(), q.target());
+    InferenceCommand command = new InferenceCommand(SchemaVersion.CURRENT, deviceId, now, correlationId, q.model(),
+        q.target(), precision, q.batchSize(), q.inputSeed(), q.dvfsLevelMHz(), q.offloadDeviceId(), q.offloadUrl(),
+        q.timeoutMs());
+    pending.put(correlationId, new Pending(m, command, now));
+    Duration wait = Duration.ofMillis(q.timeoutMs()).plus(settings.job().replyGrace());
+    timers.startSingleTimer(correlationId, new ReplyTimedOut(correlationId), wait);
+    getContext().getLog().debug("Device {}: sending command {} ({} on {})", deviceId, correlationId, q.model(), q.target());
+    getContext().ask(
+        MqttConnection.PublishResult.class,
+        mqtt,
+        wait,
+        replyTo -> new MqttConnection.Publish(Topics.commands(deviceId), command, 1, false, replyTo),
+        (res, ex) -> new CommandPublished(correlationId,
+            ex != null ? "no answer from the MQTT connection: " + ex.getMessage() : res.failure()));
+    return this;
+  }
+
+  private Behavior<Command> onCommandPublished(CommandPublished m) {
+    if (m.failure() == null) return this;
+    Pending p = pending.remove(m.correlationId());
+    if (p != null) {
+      timers.cancel(m.correlationId());
+      finish(p, madeUp(p.command(), Outcome.FAILED, "publish-failed: " + m.failure(), p.sentNs()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onReplyTimedOut(ReplyTimedOut m) {
+    Pending p = pending.remove(m.correlationId());
+    if (p != null) {
+      getContext().getLog().warn("Device {}: no reply to {} within {} ms", deviceId, m.correlationId(),
+          p.command().timeoutMs() + settings.job().replyGrace().toMillis());
+      finish(p, madeUp(p.command(), Outcome.TIMEOUT, TIMEOUT + ": no reply within "
+          + (p.command().timeoutMs() + settings.job().replyGrace().toMillis()) + " ms", p.sentNs()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onSetRun(SetRun m) {
+    run = m.runId();
+    return this;
+  }
+
+  private Behavior<Command> onClearRun(ClearRun m) {
+    if (m.runId().equals(run)) run = null;
+    return this;
+  }
+
+  private Behavior<Command> onHeartbeatTick(HeartbeatTick m) {
+    if (status == DeviceStatus.ONLINE && ++missedTicks >= settings.device().offlineAfterMissedHeartbeats()) {
+      changeStatus(DeviceStatus.OFFLINE, "missed " + missedTicks + " heartbeats");
+    }
+    return this;
+  }
+
+  private void changeStatus(DeviceStatus next, String why) {
+    if (next == status) return;
+    status = next;
+    statusChangedNs = nowNs();
+    getContext().getLog().info("Device {} is {} ({})", deviceId, next == DeviceStatus.ONLINE ? "online" : "offline", why);
+    sink.write(Measurements.deviceState(deviceId, hello == null ? null : hello.kind(), next == DeviceStatus.ONLINE, statusChangedNs));
+    if (next == DeviceStatus.OFFLINE && !pending.isEmpty()) {
+      List<Pending> waiting = List.copyOf(pending.values());
+      pending.clear();
+      for (Pending p : waiting) {
+        timers.cancel(p.command().correlationId());
+        finish(p, madeUp(p.command(), Outcome.FAILED, DEVICE_OFFLINE + ": device '" + deviceId + "' went offline ("
+            + why + ")", p.sentNs()));
+      }
+    }
+  }
+
+  private void finish(Pending p, InferenceResult result) {
+    String runTag = p.run().runId() == null ? Measurements.NO_RUN : p.run().runId();
+    sink.write(Measurements.inference(result, runTag, p.run().policy()));
+    reply(p.run(), result);
+  }
+
+  private void reply(RunInference m, InferenceResult result) {
+    if (result.outcome() == Outcome.OK) resultsOk++;
+    else resultsFailed++;
+    m.replyTo().tell(new InferenceDone(deviceId, result));
+  }
+
+  /** A result for a request that never reached the device. */
+  private InferenceResult rejected(RunInference m, String correlationId, Outcome outcome, String error, long now) {
+    InferenceRequest q = m.request();
+    Precision precision = q.precision() != null ? q.precision() : Precision.FP32;
+    InferenceResult r = new InferenceResult(SchemaVersion.CURRENT, deviceId, now, correlationId, q.model(), q.target(),
+        precision, deviceId, Math.max(1, q.batchSize()), outcome, error, 0, 0, null, now, now, null, null, null, null, null);
+    String runTag = m.runId() == null ? Measurements.NO_RUN : m.runId();
+    sink.write(Measurements.inference(r, runTag, m.policy()));
+    return r;
+  }
+
+  /** A result the twin makes up for a command it sent (timeout, offline, refusal, publish failure). */
+  private InferenceResult madeUp(InferenceCommand c, Outcome outcome, String error, long sentNs) {
+    long now = nowNs();
+    double waitedMs = Math.max(0, now - sentNs) / 1e6;
+    return new InferenceResult(SchemaVersion.CURRENT, deviceId, now, c.correlationId(), c.model(), c.target(),
+        c.precision(), deviceId, c.batchSize(), outcome, error, waitedMs, 0, null, sentNs, Math.max(sentNs, now), null, null,
+        null, null, null);
+  }
+
+  private DeviceView view() {
+    return new DeviceView(
+        deviceId,
+        hello == null ? null : hello.kind(),
+        hello == null ? null : hello.profile(),
+        status,
+        statusChangedNs,
+        hello != null,
+        hello != null && hello.emulated(),
+        hello == null ? null : hello.endpoint(),
+        hello == null ? List.of() : hello.targets(),
+        hello == null ? List.of() : hello.models(),
+        hello == null ? List.of() : hello.sensors(),
+        hello == null ? Map.of() : hello.software(),
+        hello == null ? List.of() : hello.notes(),
+        lastHeartbeat,
+        lastSeenNs,
+        malformed,
+        resultsOk,
+        resultsFailed,
+        runTag());
+  }
+
+  private String runTag() {
+    return run == null ? Measurements.NO_RUN : run;
+  }
+
+  private void seen() {
+    lastSeenNs = nowNs();
+  }
+
+  private long nowNs() {
+    Instant i = clock.instant();
+    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+  }
+}

@@ -1,0 +1,28 @@
+package io.testbed.orchestrator.actor;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * An EntityRef-style handle on the twin of one device: callers address it by device id only, and messages travel
+ * through the {@link DeviceRegistry} envelope, so Cluster Sharding can replace the registry without changing callers.
+ */
+public record TwinRef(ActorRef<DeviceRegistry.Command> registry, String deviceId) {
+
+  public void tell(DeviceTwin.Command message) {
+    registry.tell(envelope(message));
+  }
+
+  /** The envelope carrying {@code message} to this twin (for {@code ActorContext.ask} on {@link #registry()}). */
+  public DeviceRegistry.Deliver envelope(DeviceTwin.Command message) {
+    return new DeviceRegistry.Deliver(deviceId, message);
+  }
+
+  public <R> CompletionStage<R> ask(Function<ActorRef<R>, DeviceTwin.Command> message, Duration timeout, Scheduler scheduler) {
+    return AskPattern.ask(registry, replyTo -> envelope(message.apply(replyTo)), timeout, scheduler);
+  }
+}
