@@ -41,7 +41,7 @@ public final class AllInOne implements AutoCloseable {
     Config lc = config.getConfig("testbed.launcher");
     RunningOrchestrator orch = Orchestrator.start(config);
     List<AgentProcess> agents = new ArrayList<>();
-    ApiClient api = new ApiClient(orch.restUrl(), config.getString("testbed.orchestrator.http.token"));
+    ApiClient api = new ApiClient(orch.restUrl(), config.getString(Keys.TOKEN));
     try {
       for (FleetMember m : fleet) {
         agents.add(AgentProcess.start(m, orch.brokerUrl(), lc.getStringList("agent-jvm-options"), Path.of(lc.getString("log-dir"))));

@@ -17,6 +17,9 @@ import java.util.Map;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -30,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(RealServers.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AllInOneIT {
   static final ObjectMapper JSON = new ObjectMapper();
   Influxd influx;
@@ -50,6 +54,7 @@ class AllInOneIT {
   }
 
   @Test
+  @Order(1)
   void everyDeviceOfTheFleetIsOnlineWithItsKindAndCapabilities() {
     JsonNode devices = all.api().devices();
     List<String> summary = new ArrayList<>();
@@ -64,6 +69,7 @@ class AllInOneIT {
   }
 
   @Test
+  @Order(2)
   void localAndOffloadedJobsLandInInfluxDbWithTheirTags() throws Exception {
     JsonNode local = runJob(Map.of("deviceId", "phone-1", "model", "mobilenet", "target", "cpu", "count", 3));
     JsonNode offload = runJob(Map.of("deviceId", "phone-1", "model", "mobilenet", "target", "offload", "offloadTo", "cloud-1", "count", 3));
@@ -96,6 +102,7 @@ class AllInOneIT {
   }
 
   @Test
+  @Order(3)
   void garbageOnADeviceTopicIsCountedAndTheDeviceKeepsWorking() throws Exception {
     long before = all.api().device("edge-box-1").path("malformedMessages").asLong();
     MqttClient raw = new MqttClient(all.orchestrator().brokerUrl(), "garbage-sender", new MemoryPersistence());
@@ -107,6 +114,34 @@ class AllInOneIT {
     assertThat(all.api().device("edge-box-1").path("status").asText()).isEqualTo("online");
     JsonNode job = runJob(Map.of("deviceId", "edge-box-1", "model", "mlp", "target", "cpu", "count", 2));
     assertThat(job.path("results").findValuesAsText("outcome")).containsOnly("ok");
+  }
+
+  /** Issue 8: every Grafana panel's query returns its promised columns and at least one row for this run's data. */
+  @Test
+  @Order(4)
+  void everyDashboardPanelReturnsDataForTheRun() throws Exception {
+    JsonNode job = runJob(Map.of("deviceId", "phone-1", "model", "mobilenet", "target", "cpu", "count", 2));
+    String run = job.path("jobId").asText();
+    List<DashboardQueries.PanelQuery> queries = DashboardQueries.load(DashboardQueries.dashboardsDir(), run, "phone-1");
+    assertThat(queries).hasSizeGreaterThanOrEqualTo(10);
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      for (DashboardQueries.PanelQuery q : queries) {
+        JsonNode result = JSON.readTree(influx.query("testbed", q.influxQl())).path("results").path(0);
+        assertThat(result.path("error").asText("")).as(q.dashboard() + " / " + q.panel()).isEmpty();
+        JsonNode series = result.path("series");
+        assertThat(series.size()).as(q.dashboard() + " / " + q.panel() + " returns rows: " + q.influxQl()).isGreaterThan(0);
+        List<String> columns = new ArrayList<>();
+        series.get(0).path("columns").forEach(c -> columns.add(c.asText()));
+        assertThat(columns).as(q.dashboard() + " / " + q.panel()).containsExactlyElementsOf(q.expectedColumns());
+        boolean anyValue = false;
+        for (JsonNode s : series) {
+          for (JsonNode row : s.path("values")) {
+            for (int i = 1; i < row.size(); i++) anyValue |= !row.get(i).isNull();
+          }
+        }
+        assertThat(anyValue).as(q.dashboard() + " / " + q.panel() + " has a non-null value").isTrue();
+      }
+    });
   }
 
   private JsonNode runJob(Map<String, Object> body) throws InterruptedException {
