@@ -22,11 +22,11 @@ public record LatencyStats(long count, long minNs, long maxNs, long meanNs, Map<
   /** @param sorted ascending latencies, at least one */
   public static LatencyStats of(long[] sorted) {
     if (sorted.length == 0) throw new IllegalArgumentException("no latencies");
-    double sum = 0;
+    long sum = 0;
     for (long v : sorted) sum += v;
     Map<String, Long> p = new LinkedHashMap<>();
     for (double q : PERCENTILES) p.put(key(q), percentile(sorted, q));
-    return new LatencyStats(sorted.length, sorted[0], sorted[sorted.length - 1], Math.round(sum / sorted.length), p);
+    return new LatencyStats(sorted.length, sorted[0], sorted[sorted.length - 1], sum / sorted.length, p); // integer mean, as MLPerf
   }
 
   /** MLPerf's nearest rank: {@code sorted[floor(n * p)]}. */
