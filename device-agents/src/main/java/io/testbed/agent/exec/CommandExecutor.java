@@ -1,0 +1,170 @@
+package io.testbed.agent.exec;
+
+import io.testbed.agent.config.DeviceProfile;
+import io.testbed.agent.config.TargetProfile;
+import io.testbed.agent.port.AgentClock;
+import io.testbed.agent.port.CpuCap;
+import io.testbed.agent.port.OffloadPort;
+import io.testbed.agent.port.OffloadPort.Computed;
+import io.testbed.agent.port.OffloadPort.NotComputed;
+import io.testbed.agent.port.OffloadPort.OffloadRequest;
+import io.testbed.agent.port.OffloadPort.OffloadResponse;
+import io.testbed.agent.power.ActivityLog;
+import io.testbed.agent.power.PowerModel;
+import io.testbed.inference.InferenceEngine;
+import io.testbed.inference.InferenceException;
+import io.testbed.inference.InferenceOutput;
+import io.testbed.inference.ZooModel;
+import io.testbed.protocol.InferenceCommand;
+import io.testbed.protocol.InferenceResult;
+import io.testbed.protocol.Outcome;
+import io.testbed.protocol.PowerSource;
+import io.testbed.protocol.SchemaVersion;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one validated command on the worker thread: locally with ONNX Runtime (under the target's CPU cap, modelled
+ * targets time-scaled) or offloaded to a peer over HTTP, and turns the outcome into an {@link InferenceResult} with
+ * modelled energy.
+ */
+public final class CommandExecutor {
+  private static final Logger LOG = LoggerFactory.getLogger(CommandExecutor.class);
+
+  private final String deviceId;
+  private final DeviceProfile profile;
+  private final boolean emulated;
+  private final InferenceEngine engine;
+  private final CpuCap cap;
+  private final ActivityLog activity;
+  private final PowerModel power;
+  private final OffloadPort offload;
+  private final AgentClock clock;
+
+  public CommandExecutor(
+      String deviceId,
+      DeviceProfile profile,
+      boolean emulated,
+      InferenceEngine engine,
+      CpuCap cap,
+      ActivityLog activity,
+      OffloadPort offload,
+      AgentClock clock) {
+    this.deviceId = deviceId;
+    this.profile = profile;
+    this.emulated = emulated;
+    this.engine = engine;
+    this.cap = cap;
+    this.activity = activity;
+    this.power = PowerModel.of(profile);
+    this.offload = offload;
+    this.clock = clock;
+  }
+
+  /**
+   * Executes {@code c}, received at {@code receivedMonoNs}; padding sleeps and the offload wait never run past
+   * {@code deadlineMonoNs}.
+   */
+  public InferenceResult execute(InferenceCommand c, long receivedMonoNs, long deadlineMonoNs) {
+    return c.offloaded() ? offload(c, receivedMonoNs, deadlineMonoNs) : local(c, receivedMonoNs, deadlineMonoNs);
+  }
+
+  /** Share of a host core the run of {@code t} at {@code level} should get, and the speed the target models. */
+  double targetSpeed(TargetProfile t, Integer levelMHz) {
+    return profile.relativeSpeed(t) * t.levelFraction(levelMHz);
+  }
+
+  private InferenceResult local(InferenceCommand c, long receivedMonoNs, long deadlineMonoNs) {
+    TargetProfile t = profile.target(c.target()).orElseThrow();
+    double targetSpeed = targetSpeed(t, c.dvfsLevelMHz());
+    double runSpeed;
+    if (cap.enforced()) {
+      runSpeed = Math.min(1.0, targetSpeed);
+      cap.setShare(runSpeed);
+    } else {
+      // Emulated without a cap: the run had the whole host core. Real device: the run happened on its own CPU.
+      runSpeed = emulated ? 1.0 : Math.min(1.0, profile.cpuShare());
+    }
+    double busyW = power.busyW(t, c.dvfsLevelMHz());
+    long startEpoch = clock.epochNs();
+    long startMono = clock.monotonicNs();
+    ActivityLog.Activity act = activity.begin(busyW, startMono);
+    try {
+      ZooModel m = engine.zoo().model(c.model());
+      float[] input = InferenceEngine.syntheticInput(m, c.batchSize(), c.inputSeed());
+      InferenceOutput out = engine.run(c.model(), c.precision(), input, c.batchSize());
+      TargetTiming timing = TargetTiming.plan(out.computeMs(), runSpeed, targetSpeed);
+      if (timing.padMs() > 0) sleepUntilAtMost(clock.monotonicNs() + (long) (timing.padMs() * 1e6), deadlineMonoNs);
+      if (timing.fasterThanHost()) {
+        LOG.debug("{}: target {} models {}x a host core; reporting the measured {} ms", c.correlationId(), t.id(), targetSpeed, out.computeMs());
+      }
+      long endMono = clock.monotonicNs();
+      act.end(endMono);
+      double executionMs = (endMono - startMono) / 1e6;
+      double energyJ = power.localEnergyJ(busyW, timing.computeMs(), executionMs);
+      return new InferenceResult(SchemaVersion.CURRENT, deviceId, clock.epochNs(), c.correlationId(), c.model(), c.target(),
+          c.precision(), deviceId, c.batchSize(), Outcome.OK, null, ms(endMono - receivedMonoNs), timing.computeMs(), null,
+          startEpoch, startEpoch + (endMono - startMono), out.digest(), energyJ, PowerSource.MODELLED, null, null);
+    } catch (InferenceException | RuntimeException e) {
+      long endMono = clock.monotonicNs();
+      act.end(endMono);
+      LOG.warn("{}: inference of {} on {} failed: {}", c.correlationId(), c.model(), t.id(), e.toString());
+      return failed(c, Outcome.FAILED, "inference failed: " + e.getMessage(), deviceId, receivedMonoNs, startEpoch, startMono, endMono,
+          power.localEnergyJ(busyW, 0, ms(endMono - startMono)), null);
+    } finally {
+      if (cap.enforced()) cap.setShare(Math.min(1.0, profile.cpuShare()));
+    }
+  }
+
+  private InferenceResult offload(InferenceCommand c, long receivedMonoNs, long deadlineMonoNs) {
+    long startEpoch = clock.epochNs();
+    long startMono = clock.monotonicNs();
+    // The meter sees the wait at idle-wait power; energyJ below splits it into transmit, receive and wait.
+    ActivityLog.Activity act = activity.begin(power.radio().idleWaitW(), startMono);
+    try {
+      ZooModel m = engine.zoo().model(c.model());
+      float[] input = InferenceEngine.syntheticInput(m, c.batchSize(), c.inputSeed());
+      Duration timeout = Duration.ofNanos(Math.max(1_000_000L, deadlineMonoNs - clock.monotonicNs()));
+      OffloadResponse r = offload.infer(
+          new OffloadRequest(c.offloadUrl(), c.model(), c.precision(), c.batchSize(), deviceId, c.correlationId(), input), timeout);
+      long endMono = clock.monotonicNs();
+      act.end(endMono);
+      if (r instanceof Computed ok) {
+        double networkMs = Math.max(0, ok.roundTripMs() - ok.peerComputeMs());
+        double energyJ = power.offloadEnergyJ(networkMs, ok.peerComputeMs(), ok.bytesSent(), ok.bytesReceived());
+        return new InferenceResult(SchemaVersion.CURRENT, deviceId, clock.epochNs(), c.correlationId(), c.model(), c.target(),
+            c.precision(), ok.executedOn(), c.batchSize(), Outcome.OK, null, ms(endMono - receivedMonoNs), ok.peerComputeMs(), networkMs,
+            startEpoch, startEpoch + (endMono - startMono), ok.digest(), energyJ, PowerSource.MODELLED, ok.bytesSent(), ok.bytesReceived());
+      }
+      NotComputed no = (NotComputed) r;
+      LOG.warn("{}: offload to {} ({}) {}: {}", c.correlationId(), c.offloadDeviceId(), c.offloadUrl(), no.outcome().wireName(), no.reason());
+      return failed(c, no.outcome(), no.reason(), c.offloadDeviceId(), receivedMonoNs, startEpoch, startMono, endMono,
+          power.radio().idleWaitW() * no.roundTripMs() / 1000.0, no.bytesSent());
+    } catch (RuntimeException e) {
+      long endMono = clock.monotonicNs();
+      act.end(endMono);
+      return failed(c, Outcome.FAILED, "offload failed: " + e, c.offloadDeviceId(), receivedMonoNs, startEpoch, startMono, endMono, null, null);
+    }
+  }
+
+  private InferenceResult failed(InferenceCommand c, Outcome outcome, String error, String executedOn, long receivedMonoNs, long startEpoch,
+      long startMono, long endMono, Double energyJ, Long bytesSent) {
+    return new InferenceResult(SchemaVersion.CURRENT, deviceId, clock.epochNs(), c.correlationId(), c.model(), c.target(), c.precision(),
+        executedOn, c.batchSize(), outcome, error == null || error.isBlank() ? outcome.wireName() : error, ms(endMono - receivedMonoNs), 0,
+        null, startEpoch, startEpoch + (endMono - startMono), null, energyJ, energyJ == null ? null : PowerSource.MODELLED, bytesSent, null);
+  }
+
+  private void sleepUntilAtMost(long untilMonoNs, long deadlineMonoNs) {
+    long left = Math.min(untilMonoNs, deadlineMonoNs) - clock.monotonicNs();
+    if (left <= 0) return;
+    try {
+      TimeUnit.NANOSECONDS.sleep(left);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static double ms(long ns) { return Math.max(0, ns / 1e6); }
+}
