@@ -1,5 +1,6 @@
 package io.testbed.orchestrator.model;
 
+import io.testbed.orchestrator.actor.JsonSerializable;
 import io.testbed.protocol.DeviceKind;
 import io.testbed.protocol.DeviceStatus;
 import io.testbed.protocol.ExecutionTarget;
@@ -11,7 +12,8 @@ import java.util.Map;
 
 /**
  * What the orchestrator knows about one device: capabilities from its last hello (null/empty while it has not said
- * hello), liveness, last heartbeat and counters. Served as JSON by {@code GET /api/v1/devices/{id}}.
+ * hello), liveness, last heartbeat and counters. Served as JSON by {@code GET /api/v1/devices/{id}}, and the reply to
+ * {@code DeviceTwin.GetState} (hence {@link JsonSerializable}).
  *
  * @param capabilitiesKnown false while no hello has arrived
  * @param statusChangedNs epoch ns of the last status change (orchestrator clock)
@@ -37,7 +39,7 @@ public record DeviceView(
     long malformedMessages,
     long resultsOk,
     long resultsFailed,
-    String run) {
+    String run) implements JsonSerializable {
 
   public boolean online() {
     return status == DeviceStatus.ONLINE;
