@@ -16,5 +16,10 @@ public record SummaryOptions(String sutName, long qosLatencyNs, Double accuracyT
 
   public static SummaryOptions named(String sutName) { return new SummaryOptions(sutName, 0, null, null); }
 
+  /** Options from a plan's QoS targets. */
+  public static SummaryOptions forPlan(io.testbed.experiments.spec.ExperimentPlan plan, String sutName) {
+    return new SummaryOptions(sutName, plan.qosLatencyNs(), plan.accuracyTarget(), null);
+  }
+
   public SummaryOptions withReference(AccuracyReference r) { return new SummaryOptions(sutName, qosLatencyNs, accuracyTarget, r); }
 }
