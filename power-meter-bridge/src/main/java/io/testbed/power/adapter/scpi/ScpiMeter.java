@@ -117,7 +117,10 @@ public final class ScpiMeter implements MeterAdapter {
 
   private PowerSample parse(String reply, long ts) throws MeterException {
     String[] parts = reply.split("[,;]");
-    if (parts.length < fields.size()) throw new MeterException("SCPI reply '" + abbreviate(reply) + "' has " + parts.length + " fields, expected " + fields.size());
+    // exactly as many fields as configured: an error string such as -113,"Undefined header" must not pass as -113 W
+    if (parts.length != fields.size()) {
+      throw new MeterException("SCPI reply is not numeric: '" + abbreviate(reply) + "' has " + parts.length + " fields, expected " + fields.size());
+    }
     Double p = null;
     Double v = null;
     Double a = null;
