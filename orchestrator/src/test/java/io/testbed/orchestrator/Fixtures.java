@@ -33,6 +33,15 @@ public final class Fixtures {
         Map.of("agent", "0.1.0"), null, List.of("emulated"));
   }
 
+  /** A phone that also advertises a model named {@code broken}, which {@link FakeDevice} answers with an error reply. */
+  public static Hello phoneHelloWithBrokenModel(String id) {
+    Hello h = phoneHello(id);
+    List<ModelInfo> models = new java.util.ArrayList<>(h.models());
+    models.add(new ModelInfo("broken", "vision", List.of(Precision.FP32), h.models().get(0).features()));
+    return new Hello(h.schemaVersion(), id, h.timestampNs(), h.kind(), h.profile(), h.emulated(), h.targets(), models,
+        h.sensors(), h.software(), h.endpoint(), h.notes());
+  }
+
   public static Hello cloudHello(String id, String endpoint) {
     return new Hello(SchemaVersion.CURRENT, id, T0, DeviceKind.CLOUD, "cloud-server", true,
         List.of(new ExecutionTarget("cpu", TargetKind.CPU, Precision.FP32, List.of(), 4.0, false)),
