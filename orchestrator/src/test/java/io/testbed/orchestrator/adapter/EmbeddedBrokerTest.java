@@ -1,0 +1,47 @@
+package io.testbed.orchestrator.adapter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.testbed.orchestrator.adapter.broker.EmbeddedBroker;
+import io.testbed.orchestrator.config.OrchestratorSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.Test;
+
+class EmbeddedBrokerTest {
+
+  @Test
+  void picksAFreeLoopbackPortAndCarriesLargeMessages() throws Exception {
+    boolean dataDirBefore = Files.exists(Path.of("data"));
+    try (EmbeddedBroker broker = EmbeddedBroker.start(
+        new OrchestratorSettings.EmbeddedBroker(true, "127.0.0.1", 0, 1_048_576, Optional.empty()))) {
+      assertThat(broker.port()).isPositive();
+      assertThat(broker.url()).isEqualTo("tcp://127.0.0.1:" + broker.port());
+      MqttClient client = new MqttClient(broker.url(), "t", new MemoryPersistence());
+      client.connect(new MqttConnectOptions());
+      byte[] big = new byte[200_000]; // far above Moquette's 8092-byte default
+      java.util.concurrent.CompletableFuture<byte[]> got = new java.util.concurrent.CompletableFuture<>();
+      client.subscribe("t/big", 1, (topic, msg) -> got.complete(msg.getPayload()));
+      client.publish("t/big", big, 1, false);
+      assertThat(got.get(10, java.util.concurrent.TimeUnit.SECONDS)).hasSize(200_000);
+      client.disconnect();
+      client.close();
+    }
+    assertThat(Files.exists(Path.of("data"))).as("Moquette must not write ./data").isEqualTo(dataDirBefore);
+  }
+
+  @Test
+  void aTakenPortIsAClearError() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      assertThatThrownBy(() -> EmbeddedBroker.start(
+          new OrchestratorSettings.EmbeddedBroker(true, "127.0.0.1", taken.getLocalPort(), 1_048_576, Optional.empty())))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("could not listen on 127.0.0.1:" + taken.getLocalPort());
+    }
+  }
+}
