@@ -110,15 +110,31 @@ public final class InferenceEngine implements AutoCloseable {
     long base = seed * 0x9E3779B97F4A7C15L + m.name().hashCode();
     for (int s = 0; s < batchSize; s++) {
       SplittableRandom r = new SplittableRandom(base + 0x632BE59BD9B4E019L * (s + 1));
-      for (int i = s * per; i < (s + 1) * per; i++) {
-        x[i] = switch (m.family()) {
-          case "mlp" -> (float) r.nextDouble();
-          case "text" -> (float) (r.nextGaussian() * 0.5);
-          default -> (float) r.nextGaussian();
-        };
+      int from = s * per;
+      switch (m.family()) {
+        case "vision" -> image(r, x, from, m.sampleShape());
+        case "mlp" -> { for (int i = from; i < from + per; i++) x[i] = (float) r.nextDouble(); }
+        default -> { for (int i = from; i < from + per; i++) x[i] = (float) (r.nextGaussian() * 0.5); }
       }
     }
     return x;
+  }
+
+  /**
+   * A normalised image [C, H, W]: per channel a brightness offset, a horizontal and a vertical gradient (the low
+   * frequencies real images have, so samples differ in more than noise), plus pixel noise; values stay in about +-3.
+   */
+  private static void image(SplittableRandom r, float[] x, int from, long[] shape) {
+    int c = (int) shape[0], h = (int) shape[1], w = (int) shape[2];
+    for (int ch = 0; ch < c; ch++) {
+      double offset = r.nextGaussian() * 0.8, gx = r.nextGaussian() * 0.8, gy = r.nextGaussian() * 0.8, noise = 0.3 + r.nextDouble() * 0.5;
+      for (int i = 0; i < h; i++) {
+        for (int j = 0; j < w; j++) {
+          double v = offset + gx * (j / (w - 1.0) - 0.5) + gy * (i / (h - 1.0) - 0.5) + noise * r.nextGaussian();
+          x[from + (ch * h + i) * w + j] = (float) v;
+        }
+      }
+    }
   }
 
   /** The ONNX Runtime version loaded (e.g. 1.29.0). */

@@ -13,8 +13,14 @@ import java.util.SplittableRandom;
  * (uint8, per tensor); {@code ConvInteger} / {@code MatMulInteger} accumulate in int32, then {@code Cast} and one
  * {@code Mul} by (activation scale x weight scale) and the float bias. Recurrent layers keep int8 weights that a
  * {@code DequantizeLinear} expands (weight-only quantisation: ONNX has no integer GRU).
+ *
+ * <p>The FP32 variant holds the same int8 grid values as floats (as a model trained with quantisation-aware
+ * training would), so INT8 differs from FP32 by its integer activations only, not by a second set of weights.
  */
 final class Layers {
+  /** Share of each filter's mean removed by {@link #standardised}. */
+  static final double STANDARDISATION = 0.5;
+
   final GraphBuilder g;
   private final Precision precision;
   private final SplittableRandom rng;
@@ -32,14 +38,15 @@ final class Layers {
     long inC = g.shape(x)[1];
     int inPerGroup = (int) (inC / group);
     int fanIn = inPerGroup * kernel * kernel;
-    float[] w = heNormal(outC * fanIn, fanIn, 2.0);
+    float[] w = standardised(heNormal(outC * fanIn, fanIn, 2.0), outC, fanIn, 1, 2.0);
     float[] b = smallBias(outC);
     long[] wDims = {outC, inPerGroup, kernel, kernel};
+    Quantised q = Quantised.perRow(w, outC);
+    w = q.dequantised(fanIn); // FP32 holds the int8 grid values: see the class comment
     String y;
     if (precision == Precision.FP32) {
       y = g.conv(x, g.initFloat(g.fresh("conv_w"), w, wDims), g.initFloat(g.fresh("conv_b"), b, outC), stride, pad, group);
     } else {
-      Quantised q = Quantised.perRow(w, outC);
       String wq = g.initInt8(g.fresh("conv_wq"), q.values, wDims);
       String wzp = g.initInt8(g.fresh("conv_wzp"), new byte[] {0});
       String[] xq = g.dynamicQuantizeLinear(x);
@@ -54,13 +61,14 @@ final class Layers {
   String dense(String x, int out, boolean relu) {
     long[] xs = g.shape(x);
     int k = (int) xs[xs.length - 1];
-    float[] w = heNormal(k * out, k, relu ? 2.0 : 1.0); // row-major [K, out]
+    float[] w = standardised(heNormal(k * out, k, relu ? 2.0 : 1.0), out, k, out, relu ? 2.0 : 1.0); // row-major [K, out]
     float[] b = smallBias(out);
+    Quantised q = Quantised.perColumn(w, k, out);
+    w = q.dequantisedColumns(out);
     String y;
     if (precision == Precision.FP32) {
       y = g.add(g.matMul(x, g.initFloat(g.fresh("fc_w"), w, k, out)), g.initFloat(g.fresh("fc_b"), b, out));
     } else {
-      Quantised q = Quantised.perColumn(w, k, out);
       String wq = g.initInt8(g.fresh("fc_wq"), q.values, k, out);
       String wzp = g.initInt8(g.fresh("fc_wzp"), new byte[] {0});
       String[] xq = g.dynamicQuantizeLinear(x);
@@ -80,21 +88,22 @@ final class Layers {
     float[] w = uniform(gates * in, bound);
     float[] r = uniform(gates * hidden, bound);
     float[] b = uniform(2 * gates, bound);
+    Quantised wq = Quantised.perRow(w, gates);
+    Quantised rq = Quantised.perRow(r, gates);
     String wName, rName;
     if (precision == Precision.FP32) {
-      wName = g.initFloat(g.fresh("gru_w"), w, 1, gates, in);
-      rName = g.initFloat(g.fresh("gru_r"), r, 1, gates, hidden);
+      wName = g.initFloat(g.fresh("gru_w"), wq.dequantised(in), 1, gates, in);
+      rName = g.initFloat(g.fresh("gru_r"), rq.dequantised(hidden), 1, gates, hidden);
     } else {
-      wName = dequantized("gru_w", w, gates, in);
-      rName = dequantized("gru_r", r, gates, hidden);
+      wName = dequantized("gru_w", wq, gates, in);
+      rName = dequantized("gru_r", rq, gates, hidden);
     }
     String bName = g.initFloat(g.fresh("gru_b"), b, 1, 2L * gates);
     String[] out = g.gru(xTimeMajor, wName, rName, bName, hidden);
     return g.squeeze(out[1], 0);
   }
 
-  private String dequantized(String prefix, float[] w, int rows, int cols) {
-    Quantised q = Quantised.perRow(w, rows);
+  private String dequantized(String prefix, Quantised q, int rows, int cols) {
     String wq = g.initInt8(g.fresh(prefix + "q"), q.values, 1, rows, cols);
     String scale = g.initFloat(g.fresh(prefix + "scale"), q.scales, rows);
     String zp = g.initInt8(g.fresh(prefix + "zp"), new byte[rows], rows);
@@ -105,6 +114,35 @@ final class Layers {
     double std = Math.sqrt(gain / fanIn);
     float[] w = new float[n];
     for (int i = 0; i < n; i++) w[i] = (float) (rng.nextGaussian() * std);
+    return w;
+  }
+
+  /**
+   * Partial weight standardisation (after Qiao et al. 2019, standing in for the BatchNorm a trained net folds into
+   * its convs): each filter loses {@link #STANDARDISATION} of its mean and is rescaled to variance gain / fanIn.
+   * Without it a deep random ReLU net maps every input to nearly the same logits (the positive mean of ReLU outputs
+   * dominates), so its top-1 class would not depend on the input; with full standardisation it turns chaotic and
+   * 8-bit activation rounding flips its top-1. Half is between the two. Filter f holds elements
+   * {@code f * filterStride + i * elementStride}, i < fanIn.
+   */
+  static float[] standardised(float[] w, int filters, int fanIn, int elementStride, double gain) {
+    int filterStride = elementStride == 1 ? fanIn : 1;
+    double target = Math.sqrt(gain / fanIn);
+    for (int f = 0; f < filters; f++) {
+      double sum = 0, sq = 0;
+      for (int i = 0; i < fanIn; i++) sum += w[f * filterStride + i * elementStride];
+      double mean = STANDARDISATION * sum / fanIn;
+      for (int i = 0; i < fanIn; i++) {
+        double d = w[f * filterStride + i * elementStride] - mean;
+        sq += d * d;
+      }
+      double std = Math.sqrt(sq / fanIn);
+      double k = std == 0 ? 0 : target / std;
+      for (int i = 0; i < fanIn; i++) {
+        int at = f * filterStride + i * elementStride;
+        w[at] = (float) ((w[at] - mean) * k);
+      }
+    }
     return w;
   }
 
@@ -146,6 +184,18 @@ final class Layers {
         for (int c = 0; c < cols; c++) q[i * cols + c] = quantise(w[i * cols + c], scales[c]);
       }
       return new Quantised(q, scales);
+    }
+
+    float[] dequantised(int per) {
+      float[] w = new float[values.length];
+      for (int i = 0; i < w.length; i++) w[i] = values[i] * scales[i / per];
+      return w;
+    }
+
+    float[] dequantisedColumns(int cols) {
+      float[] w = new float[values.length];
+      for (int i = 0; i < w.length; i++) w[i] = values[i] * scales[i % cols];
+      return w;
     }
 
     private static byte quantise(float v, float scale) {

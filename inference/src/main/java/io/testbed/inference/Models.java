@@ -31,15 +31,25 @@ final class Models {
 
   static final int CLASSES = 1000;
 
-  /** MobileNet-v1 layout at width 0.5: a stem conv, then 13 depthwise-separable pairs (3x3 depthwise + 1x1). */
+  /**
+   * MobileNet-v2 layout at width 0.75: stem conv, 17 inverted-residual blocks (1x1 expand, 3x3 depthwise, linear 1x1
+   * project, Add when the shape is kept), 1x1 conv to 1280, classifier.
+   */
   static String mobilenet(Layers l, String x) {
-    int[][] blocks = {{64, 1}, {128, 2}, {128, 1}, {256, 2}, {256, 1}, {512, 2}, {512, 1}, {512, 1}, {512, 1}, {512, 1}, {512, 1}, {1024, 2}, {1024, 1}};
-    String y = l.conv(x, 16, 3, 2, 1, 1, true);
-    for (int[] b : blocks) {
-      int in = (int) l.g.shape(y)[1];
-      y = l.conv(y, in, 3, b[1], 1, in, true); // depthwise
-      y = l.conv(y, b[0] / 2, 1, 1, 0, 1, true); // pointwise
+    int[][] stages = {{1, 16, 1, 1}, {6, 24, 2, 2}, {6, 24, 3, 2}, {6, 48, 4, 2}, {6, 72, 3, 1}, {6, 120, 3, 2}, {6, 240, 1, 1}}; // t, c, n, s
+    String y = l.conv(x, 24, 3, 2, 1, 1, true);
+    for (int[] st : stages) {
+      for (int i = 0; i < st[2]; i++) {
+        int stride = i == 0 ? st[3] : 1;
+        int in = (int) l.g.shape(y)[1];
+        int hidden = in * st[0];
+        String z = st[0] == 1 ? y : l.conv(y, hidden, 1, 1, 0, 1, true);
+        z = l.conv(z, hidden, 3, stride, 1, hidden, true);
+        z = l.conv(z, st[1], 1, 1, 0, 1, false);
+        y = stride == 1 && in == st[1] ? l.g.add(z, y) : z;
+      }
     }
+    y = l.conv(y, 1280, 1, 1, 0, 1, true);
     return classifier(l, y);
   }
 

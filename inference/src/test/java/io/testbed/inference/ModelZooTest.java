@@ -42,7 +42,7 @@ class ModelZooTest {
   @ParameterizedTest
   @CsvSource({
     // name, family, conv, fc, recurrent, sample shape
-    "mobilenet, vision, 27, 1, 0, 3x224x224",
+    "mobilenet, vision, 52, 1, 0, 3x224x224",
     "resnet,    vision, 20, 1, 0, 3x224x224",
     "inception, vision, 57, 1, 0, 3x224x224",
     "mlp,       mlp,     0, 3, 0, 784",
