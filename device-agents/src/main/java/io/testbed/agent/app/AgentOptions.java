@@ -51,6 +51,14 @@ public final class AgentOptions {
   @Option(names = "--real", description = "Run as the real device (no emulation: no CPU cap, thermal zones read).")
   boolean real;
 
+  /** The profile given with {@code --profile}, or null. */
+  public String profile() { return profile; }
+
+  /** Uses {@code p} as the profile unless {@code --profile} was given (the cloud agent defaults to {@code cloud}). */
+  public void defaultProfile(String p) {
+    if (profile == null) profile = p;
+  }
+
   /** The effective configuration: flags over {@code --config} over environment and defaults. */
   public Config config() {
     Map<String, Object> flags = new LinkedHashMap<>();
