@@ -38,7 +38,10 @@ public final class LoadGen {
 
   public LoadGen(Ticker ticker) { this(ticker, LoadGenListener.NONE); }
 
-  /** Stops issuing; queries still outstanding are recorded as failed with this reason and {@link #run} returns. */
+  /**
+   * Stops issuing; queries still outstanding are recorded as failed with this reason and {@link #run} returns. Sticky:
+   * a cancel before {@link #run} makes the run end at once, and a cancelled LoadGen stays cancelled.
+   */
   public void cancel(String reason) {
     cancelReason = reason == null || reason.isBlank() ? "cancelled" : reason;
     ticker.wake();
@@ -52,7 +55,6 @@ public final class LoadGen {
   public ScenarioResult run(LoadGenSettings settings, SystemUnderTest sut, List<TimedAction> timeline)
       throws InterruptedException {
     if (!running.compareAndSet(false, true)) throw new IllegalStateException("this LoadGen is already running");
-    cancelReason = null;
     try {
       return new Run(settings, sut, timeline).execute();
     } finally {
