@@ -85,13 +85,13 @@ public final class MlperfSummaryWriter {
     if (s.overLatencyCount() != null) line(b, "Over-latency queries            : ", String.valueOf(s.overLatencyCount()));
     line(b, "Issue delay p50 (ns)            : ", String.valueOf(s.issueDelayP50Ns()));
     line(b, "Issue delay p99 (ns)            : ", String.valueOf(s.issueDelayP99Ns()));
-    if (s.qosViolationRate() != null) line(b, "QoS violation rate              : ", num(s.qosViolationRate()));
+    if (s.qosViolationRate() != null) line(b, "QoS violation rate              : ", num4(s.qosViolationRate()));
     if (s.energy() != null) {
       line(b, "Energy per query (J)            : ",
-          num(s.energy().meanJPerQuery()) + " (" + String.join("+", s.energy().sources()) + ")");
+          num4(s.energy().meanJPerQuery()) + " (" + String.join("+", s.energy().sources()) + ")");
     }
     if (s.accuracy() != null) {
-      line(b, "Accuracy                        : ", num(s.accuracy().accuracy()) + " (" + s.accuracy().matched() + " of "
+      line(b, "Accuracy                        : ", num4(s.accuracy().accuracy()) + " (" + s.accuracy().matched() + " of "
           + s.accuracy().queries() + " match the FP32 reference)");
     }
 
@@ -108,6 +108,8 @@ public final class MlperfSummaryWriter {
   }
 
   private static void line(StringBuilder b, String key, String value) { b.append(key).append(value).append('\n'); }
+
+  private static String num4(double v) { return String.format(Locale.ROOT, "%.4f", v); }
 
   private static String num(Double v) { return v == null ? "n/a" : String.format(Locale.ROOT, "%.2f", v); }
 }

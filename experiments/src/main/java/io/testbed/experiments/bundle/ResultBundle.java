@@ -9,7 +9,6 @@ import io.testbed.experiments.analysis.Repetitions;
 import io.testbed.experiments.analysis.Summary;
 import io.testbed.experiments.loadgen.AppliedEvent;
 import io.testbed.experiments.loadgen.QueryRecord;
-import io.testbed.experiments.spec.ExperimentSpec;
 import io.testbed.experiments.spec.SpecJson;
 import io.testbed.protocol.Hello;
 import io.testbed.protocol.MalformedMessageException;

@@ -171,6 +171,27 @@ class AnalysisTest {
   }
 
   @Test
+  void anFp32AccuracyRunIsTheReferenceForAnInt8Run() throws Exception {
+    LoadGenSettings s = LoadGenSettings.builder(Scenario.MULTI_STREAM).mode(TestMode.ACCURACY).datasetSamples(64)
+        .build();
+    io.testbed.experiments.loadgen.VirtualTicker ticker = new io.testbed.experiments.loadgen.VirtualTicker();
+    // The "model" output depends on the samples; the INT8 variant gets the query holding sample 13 wrong.
+    ScenarioResult fp32 = new io.testbed.experiments.loadgen.LoadGen(ticker).run(s, (q, c) -> c.complete(
+        io.testbed.experiments.loadgen.QueryOutcome.ok("cloud-1", "cpu").withDigest("out" + q.sampleIndices())));
+    ScenarioResult int8 = new io.testbed.experiments.loadgen.LoadGen(ticker).run(s, (q, c) -> c.complete(
+        io.testbed.experiments.loadgen.QueryOutcome.ok("phone-1", "dsp")
+            .withDigest(q.sampleIndices().contains(13) ? "wrong" : "out" + q.sampleIndices())));
+    Summary sum = Analysis.summarize(int8,
+        new SummaryOptions("phone-1/dsp", 0, 0.8, AccuracyReference.fromRun(fp32.records())));
+    assertThat(sum.accuracy().queries()).isEqualTo(8);
+    assertThat(sum.accuracy().matched()).isEqualTo(7);
+    assertThat(sum.accuracy().missingReference()).isZero();
+    assertThat(sum.result()).isEqualTo("VALID");
+    assertThat(MlperfSummaryWriter.render(sum)).contains("Mode     : AccuracyOnly", "  Accuracy satisfied : Yes",
+        "(7 of 8 match the FP32 reference)");
+  }
+
+  @Test
   void energyAndQosViolationsAreReported() {
     LoadGenSettings s = ss().build();
     ScenarioResult base = Traces.backToBack(s, Traces.fill(100, MS));
