@@ -41,6 +41,7 @@ public final class MeterRunner implements AutoCloseable {
   private volatile boolean running = true;
   private volatile MeterStatus.State state = MeterStatus.State.STARTING;
   private volatile String lastError;
+  private long nextDropWarning = 1;
   private final AtomicLong samplesRead = new AtomicLong();
   private final AtomicLong samplesPublished = new AtomicLong();
   private final AtomicLong batchesPublished = new AtomicLong();
@@ -138,10 +139,11 @@ public final class MeterRunner implements AutoCloseable {
         case NON_MONOTONIC -> nonMonotonic.incrementAndGet();
       }
     }
-    // WARN once per thousand so a Monsoon capture full of repeats does not flood the log
+    // WARN on the first drop and then once per thousand, so a Monsoon capture full of repeats does not flood the log
     long dropped = filter.duplicates() + filter.nonMonotonic();
-    if (dropped > 0 && dropped % 1000 == 1) {
+    if (dropped >= nextDropWarning) {
       log.warn("meter {}: dropped {} duplicated and {} backwards timestamps so far", adapter.meterId(), filter.duplicates(), filter.nonMonotonic());
+      nextDropWarning = (dropped / 1000 + 1) * 1000;
     }
   }
 

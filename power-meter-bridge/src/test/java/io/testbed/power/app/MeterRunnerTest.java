@@ -61,12 +61,12 @@ class MeterRunnerTest {
     RecordingPublisher pub = new RecordingPublisher();
     FlakyMeter bad = new FlakyMeter("bad", 3, time);
     FlakyMeter good = new FlakyMeter("good", Integer.MAX_VALUE, time);
-    Backoff backoff = new Backoff(Duration.ofMillis(40), Duration.ofMillis(320), 2.0, 0);
+    Backoff backoff = new Backoff(Duration.ofMillis(80), Duration.ofMillis(640), 2.0, 0);
     MeterRunner badRunner = new MeterRunner(bad, pub, Duration.ofMillis(20), 50, backoff, new java.util.SplittableRandom(1), time).startThread();
     MeterRunner goodRunner = new MeterRunner(good, pub, Duration.ofMillis(20), 50, backoff, new java.util.SplittableRandom(2), time).startThread();
     try {
       await().atMost(Duration.ofSeconds(20)).until(() -> bad.starts.get() >= 5);
-      // backoff 40 + 80 + 160 + 320 ms between the 5 starts: the good meter kept polling all the while
+      // backoff 80 + 160 + 320 + 640 ms between the 5 starts: the good meter kept polling all the while
       assertThat(good.polls.get()).isGreaterThan(50);
       await().atMost(Duration.ofSeconds(5)).until(() -> pub.samples("good").size() > 50);
     } finally {
