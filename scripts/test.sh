@@ -7,6 +7,7 @@ missing=()
 [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
 [ -x /usr/bin/influxd ] || missing+=(influxdb)
 command -v stress-ng >/dev/null || missing+=(stress-ng)
+command -v openssl >/dev/null || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "testbed test: installing ${missing[*]}" >&2
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
