@@ -3,6 +3,7 @@ package io.testbed.launcher;
 import io.testbed.agent.app.DeviceAgentCommand;
 import io.testbed.cloud.app.CloudAgentCommand;
 import io.testbed.orchestrator.app.OrchestratorCommand;
+import io.testbed.power.app.PowerBridgeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,6 +19,7 @@ import picocli.CommandLine.Command;
       OrchestratorCommand.class,
       DeviceAgentCommand.class,
       CloudAgentCommand.class,
+      PowerBridgeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Testbed implements Runnable {
