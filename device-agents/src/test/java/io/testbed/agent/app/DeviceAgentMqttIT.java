@@ -142,15 +142,58 @@ class DeviceAgentMqttIT {
     }
   }
 
-  /** Starts the agent as its own JVM (as the launcher does), kills it with SIGKILL, expects the broker's last will. */
-  private void lastWill(String id, String url) throws Exception {
+  /**
+   * As root (cgroup v1 writable) a phone agent process caps itself: its hello says so and the kernel has it in the
+   * device's group; SIGTERM makes it publish offline and remove the group. Without root, its hello says the cap is
+   * not enforced.
+   */
+  @Test
+  void agentProcessCapsItsCpuAndCleansUpOnSigterm(Mosquitto mosquitto) throws Exception {
+    String id = "capped-" + ProcessHandle.current().pid();
+    Path root = Path.of("/sys/fs/cgroup/cpu");
+    boolean canCap = Files.isWritable(root) && Files.exists(root.resolve("cpu.cfs_quota_us"));
+    Path log = Files.createTempFile("agent-" + id, ".log");
+    Process p = agentProcess(id, mosquitto.url(), log, "--profile", "phone");
+    try (MqttProbe probe = new MqttProbe(mosquitto.url(), Topics.state(id), Topics.hello(id))) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> !probe.messages(Topics.hello(id), Hello.class).isEmpty() || !p.isAlive());
+      assertThat(p.isAlive()).as("agent process alive; log:%n%s", Files.readString(log)).isTrue();
+      Hello hello = probe.messages(Topics.hello(id), Hello.class).get(0);
+      Path group = root.resolve("testbed").resolve(id);
+      if (canCap) {
+        assertThat(hello.notes()).anyMatch(n -> n.contains("cpu capped at 0.35"));
+        assertThat(Files.readString(group.resolve("cpu.cfs_quota_us")).trim()).isEqualTo("35000");
+        assertThat(Files.readString(Path.of("/proc/" + p.pid() + "/cgroup"))).contains("/testbed/" + id);
+      } else {
+        assertThat(hello.notes()).anyMatch(n -> n.contains("cpu cap not enforced"));
+      }
+      p.destroy(); // SIGTERM
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("agent exits on SIGTERM").isTrue();
+      await().atMost(Duration.ofSeconds(10)).until(() -> {
+        List<State> s = probe.messages(Topics.state(id), State.class);
+        return !s.isEmpty() && s.get(s.size() - 1).status() == DeviceStatus.OFFLINE;
+      });
+      assertThat(group).doesNotExist();
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  /** Starts an agent as its own JVM, as the launcher does. */
+  private static Process agentProcess(String id, String url, Path log, String... extra) throws Exception {
     Path args = Files.createTempFile("agent-args", ".txt");
+    args.toFile().deleteOnExit();
     // an @argfile keeps the command line short: ONNX Runtime 1.29 crashes at start-up under a very long one
     Files.writeString(args, "-cp\n\"" + System.getProperty("java.class.path").replace("\\", "\\\\") + "\"\n", StandardCharsets.UTF_8);
+    List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "@" + args,
+        DeviceAgentCommand.class.getName(), "--id", id, "--models", "mlp", "--broker", url));
+    cmd.addAll(List.of(extra));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  /** Starts the agent as its own JVM (as the launcher does), kills it with SIGKILL, expects the broker's last will. */
+  private void lastWill(String id, String url) throws Exception {
     Path log = Files.createTempFile("agent-" + id, ".log");
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "@" + args,
-        DeviceAgentCommand.class.getName(), "--id", id, "--profile", "sensor-node", "--models", "mlp", "--broker", url, "--no-cpu-cap")
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p = agentProcess(id, url, log, "--profile", "sensor-node", "--no-cpu-cap");
     try (MqttProbe probe = new MqttProbe(url, Topics.state(id), Topics.hello(id))) {
       await().atMost(Duration.ofSeconds(60)).until(() -> (probe.messages(Topics.state(id), State.class).stream()
           .anyMatch(s -> s.status() == DeviceStatus.ONLINE) && !probe.messages(Topics.hello(id), Hello.class).isEmpty()) || !p.isAlive());
@@ -161,7 +204,6 @@ class DeviceAgentMqttIT {
           .anyMatch(s -> s.status() == DeviceStatus.OFFLINE));
     } finally {
       p.destroyForcibly();
-      Files.deleteIfExists(args);
     }
   }
 }
