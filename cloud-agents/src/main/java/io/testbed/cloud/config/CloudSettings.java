@@ -47,8 +47,16 @@ public record CloudSettings(
     return new CloudSettings(defaultProfile, httpHost, httpPort, advertisedHost, maxBodyBytes, requestTimeout, workers, queueCapacity);
   }
 
-  /** The host for endpoint URLs: the advertised one, else the bound one. */
-  public String endpointHost() { return advertisedHost.isEmpty() ? httpHost : advertisedHost; }
+  /** The host for endpoint URLs: the advertised one, else the bound one, else (wildcard bind) this machine's name. */
+  public String endpointHost() {
+    if (!advertisedHost.isEmpty()) return advertisedHost;
+    if (!httpHost.equals("0.0.0.0") && !httpHost.equals("::") && !httpHost.equals("[::]")) return httpHost;
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "127.0.0.1";
+    }
+  }
 
   public static CloudSettings fromConfig(Config root) {
     try {
