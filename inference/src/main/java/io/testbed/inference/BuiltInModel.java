@@ -1,17 +1,34 @@
 package io.testbed.inference;
 
 import ai.onnx.proto.OnnxMl;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.testbed.inference.graph.GraphBuilder;
 import io.testbed.inference.graph.GraphFeatures;
 import io.testbed.protocol.ModelFeatures;
 import io.testbed.protocol.ModelInfo;
 import io.testbed.protocol.Precision;
+import java.nio.FloatBuffer;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** A zoo model built from its {@link Models.Definition}; each precision's graph is built on first use and cached. */
+/**
+ * A zoo model built from its {@link Models.Definition}; each precision's graph is built on first use and cached.
+ * INT8 is calibrated on the FP32 graph: ONNX Runtime runs over {@value #CALIBRATION_BATCH} synthetic samples
+ * (seed {@value #CALIBRATION_SEED}) give the [min, max] of every activation.
+ */
 final class BuiltInModel implements ZooModel {
   private static final List<Precision> PRECISIONS = List.of(Precision.FP32, Precision.INT8);
+  static final int CALIBRATION_BATCH = 16;
+  static final int CALIBRATION_CHUNK = 4;
+  static final long CALIBRATION_SEED = -1;
 
   private record Built(byte[] onnx, ModelFeatures features, double width) {}
 
@@ -45,14 +62,70 @@ final class BuiltInModel implements ZooModel {
 
   private synchronized Built built(Precision p) {
     if (p == null) throw new IllegalArgumentException("precision is required");
-    return built.computeIfAbsent(p, this::build);
+    Built b = built.get(p);
+    if (b == null) {
+      b = build(p);
+      built.put(p, b);
+    }
+    return b;
   }
 
   private Built build(Precision p) {
-    Layers l = new Layers(def.name() + "_" + p.wireName(), p, def.seed());
+    Map<String, float[]> ranges = p == Precision.INT8 ? calibrate(built(Precision.FP32).onnx()) : null;
+    Layers l = new Layers(def.name() + "_" + p.wireName(), p, def.seed(), ranges);
     String x = Models.input(l.g, def.sampleShape());
     l.g.output(def.body().apply(l, x));
     OnnxMl.ModelProto model = l.g.build();
     return new Built(model.toByteArray(), GraphFeatures.of(model), GraphFeatures.averageWidth(model));
+  }
+
+  /** [min, max] of the input and every float intermediate of the FP32 graph over the calibration batch. */
+  private Map<String, float[]> calibrate(byte[] fp32) {
+    OnnxMl.ModelProto model;
+    try {
+      model = OnnxMl.ModelProto.parseFrom(fp32);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException("own FP32 graph of " + def.name() + " does not parse", e);
+    }
+    OnnxMl.GraphProto.Builder g = model.getGraph().toBuilder();
+    Set<String> outputs = new HashSet<>();
+    g.getOutputList().forEach(o -> outputs.add(o.getName()));
+    for (OnnxMl.ValueInfoProto v : model.getGraph().getValueInfoList()) {
+      if (v.getType().getTensorType().getElemType() == GraphBuilder.FLOAT && outputs.add(v.getName())) g.addOutput(v);
+    }
+    byte[] probe = model.toBuilder().setGraph(g).build().toByteArray();
+    float[] x = InferenceEngine.syntheticInput(this, CALIBRATION_BATCH, CALIBRATION_SEED);
+    long[] shape = new long[def.sampleShape().length + 1];
+    shape[0] = CALIBRATION_CHUNK; // a few samples per run: every intermediate of the run is held at once
+    System.arraycopy(def.sampleShape(), 0, shape, 1, def.sampleShape().length);
+    int chunkFloats = CALIBRATION_CHUNK * sampleSize();
+    Map<String, float[]> ranges = new HashMap<>();
+    ranges.put("input", minMax(FloatBuffer.wrap(x), null));
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+      o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT); // keep every intermediate as written
+      o.setIntraOpNumThreads(1);
+      try (OrtSession session = env.createSession(probe, o)) {
+        for (int from = 0; from < x.length; from += chunkFloats) {
+          try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x, from, chunkFloats), shape);
+              OrtSession.Result r = session.run(Map.of("input", in))) {
+            for (Map.Entry<String, OnnxValue> e : r) ranges.put(e.getKey(), minMax(((OnnxTensor) e.getValue()).getFloatBuffer(), ranges.get(e.getKey())));
+          }
+        }
+      }
+    } catch (OrtException e) {
+      throw new IllegalStateException("calibrating INT8 " + def.name() + " failed: " + e.getMessage(), e);
+    }
+    return ranges;
+  }
+
+  private static float[] minMax(FloatBuffer b, float[] so) {
+    float lo = so == null ? Float.POSITIVE_INFINITY : so[0], hi = so == null ? Float.NEGATIVE_INFINITY : so[1];
+    while (b.hasRemaining()) {
+      float v = b.get();
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    return new float[] {lo, hi};
   }
 }

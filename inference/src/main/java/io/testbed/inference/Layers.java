@@ -2,34 +2,81 @@ package io.testbed.inference;
 
 import io.testbed.inference.graph.GraphBuilder;
 import io.testbed.protocol.Precision;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
  * Emits layers into a {@link GraphBuilder} at one precision, drawing seeded weights in the same order for every
  * precision so the FP32 and INT8 variants of a model share their weights.
  *
- * <p>INT8 (dynamic quantisation, the form ONNX Runtime's own dynamic quantiser emits): weights stored as int8 with
- * a symmetric per-output-channel scale; activations quantised at run time with {@code DynamicQuantizeLinear}
- * (uint8, per tensor); {@code ConvInteger} / {@code MatMulInteger} accumulate in int32, then {@code Cast} and one
- * {@code Mul} by (activation scale x weight scale) and the float bias. Recurrent layers keep int8 weights that a
- * {@code DequantizeLinear} expands (weight-only quantisation: ONNX has no integer GRU).
+ * <p>INT8 is static quantisation in the QDQ form ONNX Runtime's own quantiser writes (and its CPU EP fuses into
+ * {@code QLinearConv}, {@code QLinearMatMul}, {@code QLinearAdd}, {@code QLinearConcat}, ...): weights stored as
+ * int8 with a symmetric per-output-channel scale, biases as int32 at (input scale x weight scale), and every
+ * activation that enters a conv, matmul, add, concat or pool passes a {@code QuantizeLinear} (uint8, per tensor,
+ * scale and zero point from the calibration ranges) and a {@code DequantizeLinear}. The GRU keeps float activations:
+ * its weights are int8 expanded by a {@code DequantizeLinear} (ONNX has no integer GRU).
  *
  * <p>The FP32 variant holds the same int8 grid values as floats (as a model trained with quantisation-aware
- * training would), so INT8 differs from FP32 by its integer activations only, not by a second set of weights.
+ * training would), so INT8 differs from FP32 by its integer activations and biases only.
  */
 final class Layers {
   /** Share of each filter's mean removed by {@link #standardised}. */
   static final double STANDARDISATION = 0.5;
 
   final GraphBuilder g;
+  private final String graphName;
   private final Precision precision;
   private final SplittableRandom rng;
+  /** INT8 only: calibrated [min, max] of every float value of the FP32 graph (same names in both graphs). */
+  private final Map<String, float[]> ranges;
+  /** INT8 only: value -> its quantised-dequantised twin, so each value is quantised once. */
+  private final Map<String, String> qdq = new HashMap<>();
 
-  Layers(String graphName, Precision precision, long seed) {
+  Layers(String graphName, Precision precision, long seed, Map<String, float[]> ranges) {
+    if (precision == Precision.INT8 && ranges == null) throw new IllegalArgumentException("INT8 needs calibration ranges");
     this.g = new GraphBuilder(graphName);
+    this.graphName = graphName;
     this.precision = precision;
     this.rng = new SplittableRandom(seed);
+    this.ranges = ranges;
   }
+
+  private boolean int8() { return precision == Precision.INT8; }
+
+  /**
+   * The value as the next op sees it: itself in FP32; in INT8 QuantizeLinear then DequantizeLinear with the
+   * calibrated uint8 scale and zero point.
+   */
+  String q(String x) {
+    if (!int8()) return x;
+    return qdq.computeIfAbsent(x, v -> {
+      float[] r = ranges.get(v);
+      if (r == null) throw new IllegalStateException("no calibration range for '" + v + "' in graph '" + graphName + "'");
+      float lo = Math.min(0, r[0]), hi = Math.max(0, r[1]);
+      float scale = hi > lo ? (hi - lo) / 255f : 1f;
+      int zp = Math.max(0, Math.min(255, Math.round(-lo / scale)));
+      String s = g.initFloat(g.fresh("act_scale"), new float[] {scale});
+      String z = g.initUint8(g.fresh("act_zp"), new byte[] {(byte) zp});
+      return g.dequantizeLinear(g.quantizeLinear(v, s, z), s, z, -1);
+    });
+  }
+
+  /** The scale of a value's activation quantisation, for int32 biases. */
+  private float scaleOf(String x) {
+    float[] r = ranges.get(x);
+    float lo = Math.min(0, r[0]), hi = Math.max(0, r[1]);
+    return hi > lo ? (hi - lo) / 255f : 1f;
+  }
+
+  String add(String a, String b) { return g.add(q(a), q(b)); }
+
+  String concat(List<String> parts) { return g.concat(1, parts.stream().map(this::q).toList()); }
+
+  String maxPool(String x, int kernel, int stride, int pad) { return g.maxPool(q(x), kernel, stride, pad); }
+
+  String globalAveragePool(String x) { return g.globalAveragePool(q(x)); }
 
   Precision precision() { return precision; }
 
@@ -44,15 +91,12 @@ final class Layers {
     Quantised q = Quantised.perRow(w, outC);
     w = q.dequantised(fanIn); // FP32 holds the int8 grid values: see the class comment
     String y;
-    if (precision == Precision.FP32) {
+    if (!int8()) {
       y = g.conv(x, g.initFloat(g.fresh("conv_w"), w, wDims), g.initFloat(g.fresh("conv_b"), b, outC), stride, pad, group);
     } else {
       String wq = g.initInt8(g.fresh("conv_wq"), q.values, wDims);
-      String wzp = g.initInt8(g.fresh("conv_wzp"), new byte[] {0});
-      String[] xq = g.dynamicQuantizeLinear(x);
-      String acc = g.convInteger(xq[0], wq, xq[2], wzp, stride, pad, group);
-      String scale = g.mul(xq[1], g.initFloat(g.fresh("conv_wscale"), q.scales, 1, outC, 1, 1));
-      y = g.add(g.mul(g.cast(acc, GraphBuilder.FLOAT), scale), g.initFloat(g.fresh("conv_b"), b, 1, outC, 1, 1));
+      String wdq = g.dequantizeLinear(wq, g.initFloat(g.fresh("conv_wscale"), q.scales, outC), g.initInt8(g.fresh("conv_wzp"), new byte[outC], outC), 0);
+      y = g.conv(q(x), wdq, int32Bias(b, scaleOf(x), q.scales), stride, pad, group);
     }
     return relu ? g.relu(y) : y;
   }
@@ -65,17 +109,14 @@ final class Layers {
     float[] b = smallBias(out);
     Quantised q = Quantised.perColumn(w, k, out);
     w = q.dequantisedColumns(out);
-    String y;
-    if (precision == Precision.FP32) {
-      y = g.add(g.matMul(x, g.initFloat(g.fresh("fc_w"), w, k, out)), g.initFloat(g.fresh("fc_b"), b, out));
+    String wName;
+    if (!int8()) {
+      wName = g.initFloat(g.fresh("fc_w"), w, k, out);
     } else {
       String wq = g.initInt8(g.fresh("fc_wq"), q.values, k, out);
-      String wzp = g.initInt8(g.fresh("fc_wzp"), new byte[] {0});
-      String[] xq = g.dynamicQuantizeLinear(x);
-      String acc = g.matMulInteger(xq[0], wq, xq[2], wzp);
-      String scale = g.mul(xq[1], g.initFloat(g.fresh("fc_wscale"), q.scales, out));
-      y = g.add(g.mul(g.cast(acc, GraphBuilder.FLOAT), scale), g.initFloat(g.fresh("fc_b"), b, out));
+      wName = g.dequantizeLinear(wq, g.initFloat(g.fresh("fc_wscale"), q.scales, out), g.initInt8(g.fresh("fc_wzp"), new byte[out], out), 1);
     }
+    String y = g.add(g.matMul(q(x), wName), g.initFloat(g.fresh("fc_b"), b, out));
     return relu ? g.relu(y) : y;
   }
 
@@ -91,7 +132,7 @@ final class Layers {
     Quantised wq = Quantised.perRow(w, gates);
     Quantised rq = Quantised.perRow(r, gates);
     String wName, rName;
-    if (precision == Precision.FP32) {
+    if (!int8()) {
       wName = g.initFloat(g.fresh("gru_w"), wq.dequantised(in), 1, gates, in);
       rName = g.initFloat(g.fresh("gru_r"), rq.dequantised(hidden), 1, gates, hidden);
     } else {
@@ -101,6 +142,18 @@ final class Layers {
     String bName = g.initFloat(g.fresh("gru_b"), b, 1, 2L * gates);
     String[] out = g.gru(xTimeMajor, wName, rName, bName, hidden);
     return g.squeeze(out[1], 0);
+  }
+
+  /** Bias as int32 at scale (input scale x weight scale of its channel), expanded by a DequantizeLinear. */
+  private String int32Bias(float[] b, float inputScale, float[] weightScales) {
+    int[] bq = new int[b.length];
+    float[] scales = new float[b.length];
+    for (int c = 0; c < b.length; c++) {
+      scales[c] = inputScale * weightScales[c];
+      bq[c] = Math.round(b[c] / scales[c]);
+    }
+    String bqName = g.initInt32(g.fresh("conv_bq"), bq, b.length);
+    return g.dequantizeLinear(bqName, g.initFloat(g.fresh("conv_bscale"), scales, b.length), g.initInt32(g.fresh("conv_bzp"), new int[b.length], b.length), 0);
   }
 
   private String dequantized(String prefix, Quantised q, int rows, int cols) {

@@ -46,7 +46,7 @@ final class Models {
         String z = st[0] == 1 ? y : l.conv(y, hidden, 1, 1, 0, 1, true);
         z = l.conv(z, hidden, 3, stride, 1, hidden, true);
         z = l.conv(z, st[1], 1, 1, 0, 1, false);
-        y = stride == 1 && in == st[1] ? l.g.add(z, y) : z;
+        y = stride == 1 && in == st[1] ? l.add(z, y) : z;
       }
     }
     y = l.conv(y, 1280, 1, 1, 0, 1, true);
@@ -56,7 +56,7 @@ final class Models {
   /** ResNet-18 layout at half width (32-64-128-256): stem, 4 stages of 2 basic residual blocks (Add), 1x1 downsample. */
   static String resnet(Layers l, String x) {
     String y = l.conv(x, 32, 7, 2, 3, 1, true);
-    y = l.g.maxPool(y, 3, 2, 1);
+    y = l.maxPool(y, 3, 2, 1);
     int[] widths = {32, 64, 128, 256};
     for (int s = 0; s < widths.length; s++) {
       for (int b = 0; b < 2; b++) {
@@ -65,7 +65,7 @@ final class Models {
         if (stride != 1 || l.g.shape(y)[1] != widths[s]) shortcut = l.conv(y, widths[s], 1, stride, 0, 1, false);
         String z = l.conv(y, widths[s], 3, stride, 1, 1, true);
         z = l.conv(z, widths[s], 3, 1, 1, 1, false);
-        y = l.g.relu(l.g.add(z, shortcut));
+        y = l.g.relu(l.add(z, shortcut));
       }
     }
     return classifier(l, y);
@@ -74,19 +74,19 @@ final class Models {
   /** GoogLeNet layout at half width: stem, 9 Inception modules (1x1, 3x3, 5x5 and pool branches, concatenated). */
   static String inception(Layers l, String x) {
     String y = l.conv(x, 32, 7, 2, 3, 1, true);
-    y = l.g.maxPool(y, 3, 2, 1);
+    y = l.maxPool(y, 3, 2, 1);
     y = l.conv(y, 32, 1, 1, 0, 1, true);
     y = l.conv(y, 96, 3, 1, 1, 1, true);
-    y = l.g.maxPool(y, 3, 2, 1);
+    y = l.maxPool(y, 3, 2, 1);
     // per module: 1x1, 3x3 reduce, 3x3, 5x5 reduce, 5x5, pool projection (GoogLeNet's, halved)
     int[][] stage3 = {{64, 96, 128, 16, 32, 32}, {128, 128, 192, 32, 96, 64}};
     int[][] stage4 = {{192, 96, 208, 16, 48, 64}, {160, 112, 224, 24, 64, 64}, {128, 128, 256, 24, 64, 64},
         {112, 144, 288, 32, 64, 64}, {256, 160, 320, 32, 128, 128}};
     int[][] stage5 = {{256, 160, 320, 32, 128, 128}, {384, 192, 384, 48, 128, 128}};
     for (int[] c : stage3) y = inceptionModule(l, y, c);
-    y = l.g.maxPool(y, 3, 2, 1);
+    y = l.maxPool(y, 3, 2, 1);
     for (int[] c : stage4) y = inceptionModule(l, y, c);
-    y = l.g.maxPool(y, 3, 2, 1);
+    y = l.maxPool(y, 3, 2, 1);
     for (int[] c : stage5) y = inceptionModule(l, y, c);
     return classifier(l, y);
   }
@@ -96,12 +96,12 @@ final class Models {
     branches.add(l.conv(x, c[0] / 2, 1, 1, 0, 1, true));
     branches.add(l.conv(l.conv(x, c[1] / 2, 1, 1, 0, 1, true), c[2] / 2, 3, 1, 1, 1, true));
     branches.add(l.conv(l.conv(x, c[3] / 2, 1, 1, 0, 1, true), c[4] / 2, 5, 1, 2, 1, true));
-    branches.add(l.conv(l.g.maxPool(x, 3, 1, 1), c[5] / 2, 1, 1, 0, 1, true));
-    return l.g.concat(1, branches);
+    branches.add(l.conv(l.maxPool(x, 3, 1, 1), c[5] / 2, 1, 1, 0, 1, true));
+    return l.concat(branches);
   }
 
   private static String classifier(Layers l, String features) {
-    return l.dense(l.g.flatten(l.g.globalAveragePool(features)), CLASSES, false);
+    return l.dense(l.g.flatten(l.globalAveragePool(features)), CLASSES, false);
   }
 
   /** Multi-layer perceptron 784 -> 512 -> 256 -> 10. */

@@ -3,10 +3,15 @@ package io.testbed.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.onnx.proto.OnnxMl;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
 import io.testbed.protocol.Precision;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -15,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -71,6 +77,24 @@ class InferenceEngineTest {
   }
 
   static Stream<String> names() { return ZOO.names().stream(); }
+
+  /** ONNX Runtime's optimiser turns the QDQ graph into integer kernels: the optimised CNN runs QLinearConv, no float Conv. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cnns")
+  void int8RunsOnIntegerKernels(String name, @TempDir Path dir) throws Exception {
+    Path optimised = dir.resolve(name + "-int8-optimised.onnx");
+    try (OrtSession.SessionOptions o = InferenceEngine.sessionOptions(ThreadSettings.single())) {
+      o.setOptimizedModelFilePath(optimised.toString());
+      try (OrtSession s = OrtEnvironment.getEnvironment().createSession(ZOO.model(name).onnx(Precision.INT8), o)) {
+        assertThat(s.getInputNames()).containsExactly("input");
+      }
+    }
+    List<String> ops = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(optimised)).getGraph().getNodeList().stream()
+        .map(OnnxMl.NodeProto::getOpType).toList();
+    assertThat(ops).contains("QLinearConv").doesNotContain("Conv", "ConvInteger");
+  }
+
+  static Stream<String> cnns() { return Stream.of("mobilenet", "resnet", "inception"); }
 
   @Test
   void syntheticInputIsDeterministicPerModelBatchAndSeed() {

@@ -7,7 +7,9 @@ import ai.onnx.proto.OnnxMl;
 import io.testbed.protocol.ModelFeatures;
 import io.testbed.protocol.ModelInfo;
 import io.testbed.protocol.Precision;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -104,13 +106,29 @@ class ModelZooTest {
   }
 
   @Test
-  void int8GraphsHoldInt8WeightsAndIntegerOps() throws Exception {
-    OnnxMl.ModelProto fp32 = OnnxMl.ModelProto.parseFrom(ZOO.model("mobilenet").onnx(Precision.FP32));
-    OnnxMl.ModelProto int8 = OnnxMl.ModelProto.parseFrom(ZOO.model("mobilenet").onnx(Precision.INT8));
-    assertThat(ops(fp32)).contains("Conv", "MatMul").doesNotContain("ConvInteger", "DynamicQuantizeLinear");
-    assertThat(ops(int8)).contains("ConvInteger", "MatMulInteger", "DynamicQuantizeLinear").doesNotContain("Conv", "MatMul");
-    assertThat(int8.getGraph().getInitializerList()).anyMatch(t -> t.getDataType() == OnnxMl.TensorProto.DataType.INT8_VALUE && t.getRawData().size() > 1000);
-    assertThat(ops(OnnxMl.ModelProto.parseFrom(ZOO.model("textrnn").onnx(Precision.INT8)))).contains("GRU", "DequantizeLinear", "MatMulInteger", "Transpose");
+  void int8GraphsAreQdqWithInt8Weights() throws Exception {
+    for (String name : List.of("mobilenet", "resnet", "inception", "mlp")) {
+      OnnxMl.ModelProto fp32 = OnnxMl.ModelProto.parseFrom(ZOO.model(name).onnx(Precision.FP32));
+      OnnxMl.ModelProto int8 = OnnxMl.ModelProto.parseFrom(ZOO.model(name).onnx(Precision.INT8));
+      assertThat(ops(fp32)).as(name).doesNotContain("QuantizeLinear", "DequantizeLinear");
+      assertThat(ops(int8)).as(name).contains("QuantizeLinear", "DequantizeLinear");
+      Map<String, String> producer = new HashMap<>();
+      int8.getGraph().getNodeList().forEach(n -> n.getOutputList().forEach(o -> producer.put(o, n.getOpType())));
+      Map<String, Integer> initType = new HashMap<>();
+      int8.getGraph().getInitializerList().forEach(t -> initType.put(t.getName(), t.getDataType()));
+      for (OnnxMl.NodeProto n : int8.getGraph().getNodeList()) {
+        if (n.getOpType().equals("Conv") || n.getOpType().equals("MatMul")) {
+          // activation and weight both arrive dequantised: ORT fuses the pattern into QLinearConv / QLinearMatMul
+          assertThat(producer.get(n.getInput(0))).as(name + " " + n.getName() + " activation").isEqualTo("DequantizeLinear");
+          assertThat(producer.get(n.getInput(1))).as(name + " " + n.getName() + " weight").isEqualTo("DequantizeLinear");
+        }
+        if (n.getOpType().equals("DequantizeLinear") && initType.containsKey(n.getInput(0))) {
+          assertThat(initType.get(n.getInput(0))).isIn(OnnxMl.TensorProto.DataType.INT8_VALUE, OnnxMl.TensorProto.DataType.INT32_VALUE);
+        }
+      }
+      assertThat(int8.getGraph().getInitializerList()).noneMatch(t -> t.getDataType() == OnnxMl.TensorProto.DataType.FLOAT_VALUE && t.getRawData().size() > 64 * 1024);
+    }
+    assertThat(ops(OnnxMl.ModelProto.parseFrom(ZOO.model("textrnn").onnx(Precision.INT8)))).contains("GRU", "DequantizeLinear", "QuantizeLinear", "Transpose");
   }
 
   private static List<String> ops(OnnxMl.ModelProto m) {

@@ -84,6 +84,13 @@ public final class GraphBuilder {
     return initRaw(name, UINT8, data.clone(), dims);
   }
 
+  public String initInt32(String name, int[] data, long... dims) {
+    checkCount(name, data.length, dims);
+    ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    buf.asIntBuffer().put(data);
+    return initRaw(name, INT32, buf.array(), dims);
+  }
+
   public String initInt64(String name, long[] data, long... dims) {
     checkCount(name, data.length, dims);
     ByteBuffer buf = ByteBuffer.allocate(data.length * 8).order(ByteOrder.LITTLE_ENDIAN);
@@ -299,6 +306,11 @@ public final class GraphBuilder {
     String y = base + "_y", s = base + "_scale", z = base + "_zp";
     nodeMulti("DynamicQuantizeLinear", List.of(x), List.of(), List.of(y, s, z), List.of(shape(x), new long[0], new long[0]), List.of(UINT8, FLOAT, UINT8));
     return new String[] {y, s, z};
+  }
+
+  /** QuantizeLinear to the zero point's type (uint8 or int8) with a per-tensor scale and zero point. */
+  public String quantizeLinear(String x, String scale, String zeroPoint) {
+    return node("QuantizeLinear", List.of(x, scale, zeroPoint), List.of(), shape(x), elemType(zeroPoint));
   }
 
   /** DequantizeLinear with a per-axis (or per-tensor when axis < 0) scale and zero point. */
