@@ -7,14 +7,12 @@ import io.testbed.agent.app.DeviceAgent;
 import io.testbed.agent.app.RunningAgent;
 import io.testbed.agent.config.AgentSettings;
 import io.testbed.agent.config.MqttSettings;
+import io.testbed.agent.testing.MosquittoProcess;
 import io.testbed.protocol.Hello;
 import io.testbed.protocol.MalformedMessageException;
 import io.testbed.protocol.Topics;
 import io.testbed.protocol.WireCodec;
 import io.testbed.testsupport.FreePorts;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class TlsBrokerIT {
   private static Path dir;
-  private static Process broker;
+  private static MosquittoProcess broker;
   private static int port;
 
   @BeforeAll
@@ -50,28 +48,13 @@ class TlsBrokerIT {
         "-days", "2", "-extfile", "ext.cnf");
     Files.writeString(dir.resolve("passwd"), "");
     run("mosquitto_passwd", "-b", "passwd", "agent", "s3cret");
-    port = FreePorts.find();
-    Files.writeString(dir.resolve("mosquitto.conf"), String.join("\n",
-        "user root",
-        "listener " + port + " 127.0.0.1",
+    broker = new MosquittoProcess(dir, FreePorts.find(), List.of(
         "cafile " + dir.resolve("ca.pem"),
         "certfile " + dir.resolve("server.pem"),
         "keyfile " + dir.resolve("server.key"),
         "allow_anonymous false",
-        "password_file " + dir.resolve("passwd"),
-        "persistence false",
-        "log_dest stdout", ""));
-    broker = new ProcessBuilder("/usr/sbin/mosquitto", "-c", dir.resolve("mosquitto.conf").toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("mosquitto.log").toFile()).start();
-    await().atMost(Duration.ofSeconds(10)).until(() -> {
-      assertThat(broker.isAlive()).as("mosquitto: %s", Files.readString(dir.resolve("mosquitto.log"))).isTrue();
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return true;
-      } catch (IOException e) {
-        return false;
-      }
-    });
+        "password_file " + dir.resolve("passwd"))).start();
+    port = broker.port();
   }
 
   private static void run(String... cmd) throws Exception {
@@ -83,10 +66,7 @@ class TlsBrokerIT {
 
   @AfterAll
   static void stopBroker() throws Exception {
-    if (broker != null) {
-      broker.destroy();
-      broker.waitFor(5, TimeUnit.SECONDS);
-    }
+    if (broker != null) broker.close();
     if (dir != null) {
       try (var files = Files.walk(dir)) {
         for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
