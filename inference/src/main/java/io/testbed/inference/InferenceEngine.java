@@ -78,7 +78,7 @@ public final class InferenceEngine implements AutoCloseable {
       long[] shape = new long[s.sampleShape().length + 1];
       shape[0] = batchSize;
       System.arraycopy(s.sampleShape(), 0, shape, 1, s.sampleShape().length);
-      try (OnnxTensor tensor = OnnxTensor.createTensor(env, input.duplicate(), shape)) {
+      try (OnnxTensor tensor = OnnxTensor.createTensor(env, nativeOrder(input), shape)) {
         long start = System.nanoTime();
         try (OrtSession.Result result = s.session().run(Map.of(s.inputName(), tensor))) {
           double computeMs = (System.nanoTime() - start) / 1e6;
@@ -149,6 +149,15 @@ public final class InferenceEngine implements AutoCloseable {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 missing from the JDK", e);
     }
+  }
+
+  /** A view the runtime reads correctly: heap buffers are copied by ORT, direct ones must be in native byte order. */
+  private static FloatBuffer nativeOrder(FloatBuffer input) {
+    FloatBuffer in = input.duplicate();
+    if (!in.isDirect() || in.order() == ByteOrder.nativeOrder()) return in;
+    FloatBuffer copy = ByteBuffer.allocateDirect(in.remaining() * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    copy.put(in).flip();
+    return copy;
   }
 
   /** Number of sessions created so far. */

@@ -78,8 +78,6 @@ final class Layers {
 
   String globalAveragePool(String x) { return g.globalAveragePool(q(x)); }
 
-  Precision precision() { return precision; }
-
   /** Convolution (square kernel) + bias (BatchNorm folded into it) + optional ReLU. */
   String conv(String x, int outC, int kernel, int stride, int pad, int group, boolean relu) {
     long inC = g.shape(x)[1];

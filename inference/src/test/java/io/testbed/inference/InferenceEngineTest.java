@@ -137,6 +137,10 @@ class InferenceEngineTest {
     InferenceOutput fromBuffer = ENGINE.run("textrnn", Precision.FP32, direct, 2);
     assertThat(fromBuffer.digest()).isEqualTo(fromArray.digest());
     assertThat(direct.position()).as("the caller's buffer is not consumed").isZero();
+    ByteOrder other = ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+    FloatBuffer foreign = ByteBuffer.allocateDirect(x.length * 4).order(other).asFloatBuffer();
+    foreign.put(x).flip();
+    assertThat(ENGINE.run("textrnn", Precision.FP32, foreign, 2).digest()).as("direct buffer in the other byte order").isEqualTo(fromArray.digest());
   }
 
   @Test

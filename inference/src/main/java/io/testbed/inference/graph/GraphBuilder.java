@@ -24,7 +24,6 @@ public final class GraphBuilder {
   /** Name of the symbolic batch dimension in the serialised graph. */
   public static final String BATCH_PARAM = "N";
   public static final int OPSET = 17;
-  public static final int MS_OPSET = 1;
   public static final long IR_VERSION = 8;
 
   public static final int FLOAT = OnnxMl.TensorProto.DataType.FLOAT_VALUE;
@@ -113,7 +112,7 @@ public final class GraphBuilder {
     graph.addOutput(valueInfo(value, v.shape(), v.elemType()));
   }
 
-  /** The finished model: opset {@value #OPSET} plus the {@code com.microsoft} domain, IR version {@value #IR_VERSION}. */
+  /** The finished model: default domain opset {@value #OPSET}, IR version {@value #IR_VERSION}. */
   public OnnxMl.ModelProto build() {
     if (graph.getOutputCount() == 0) throw new IllegalStateException("graph '" + graphName + "' has no output");
     return OnnxMl.ModelProto.newBuilder()
@@ -177,14 +176,6 @@ public final class GraphBuilder {
     return node("Conv", in, convAttrs(ws, stride, pad, group), convOut(xs, ws, stride, pad), FLOAT);
   }
 
-  /** ConvInteger: uint8 activations, integer weights, int32 output. */
-  public String convInteger(String xq, String wq, String xZeroPoint, String wZeroPoint, int stride, int pad, int group) {
-    long[] xs = shape4(xq);
-    long[] ws = require(wq).shape();
-    checkConv(xq, xs, wq, ws, group);
-    return node("ConvInteger", List.of(xq, wq, xZeroPoint, wZeroPoint), convAttrs(ws, stride, pad, group), convOut(xs, ws, stride, pad), INT32);
-  }
-
   private void checkConv(String x, long[] xs, String w, long[] ws, int group) {
     if (ws.length != 4) throw new IllegalArgumentException("conv weight " + w + " must be 4-D, is " + Arrays.toString(ws));
     if (xs[1] != ws[1] * group || ws[0] % group != 0) {
@@ -201,16 +192,10 @@ public final class GraphBuilder {
     return new long[] {xs[0], ws[0], (xs[2] + 2L * pad - ws[2]) / stride + 1, (xs[3] + 2L * pad - ws[3]) / stride + 1};
   }
 
-  public String maxPool(String x, int kernel, int stride, int pad) { return pool("MaxPool", x, kernel, stride, pad); }
-
-  public String averagePool(String x, int kernel, int stride, int pad) { return pool("AveragePool", x, kernel, stride, pad); }
-
-  private String pool(String op, String x, int kernel, int stride, int pad) {
+  public String maxPool(String x, int kernel, int stride, int pad) {
     long[] xs = shape4(x);
     long[] out = {xs[0], xs[1], (xs[2] + 2L * pad - kernel) / stride + 1, (xs[3] + 2L * pad - kernel) / stride + 1};
-    List<OnnxMl.AttributeProto> attrs = new ArrayList<>(List.of(attr("kernel_shape", kernel, kernel), attr("strides", stride, stride), attr("pads", pad, pad, pad, pad)));
-    if (op.equals("AveragePool")) attrs.add(attr("count_include_pad", 0L));
-    return node(op, List.of(x), attrs, out, FLOAT);
+    return node("MaxPool", List.of(x), List.of(attr("kernel_shape", kernel, kernel), attr("strides", stride, stride), attr("pads", pad, pad, pad, pad)), out, FLOAT);
   }
 
   public String globalAveragePool(String x) {
@@ -228,14 +213,8 @@ public final class GraphBuilder {
 
   public String relu(String x) { return node("Relu", List.of(x), List.of(), shape(x), FLOAT); }
 
-  /** Elementwise op with numpy broadcasting: Add, Mul, Sub. */
-  public String elementwise(String op, String a, String b) {
-    return node(op, List.of(a, b), List.of(), broadcast(op, a, b), elemType(a));
-  }
-
-  public String add(String a, String b) { return elementwise("Add", a, b); }
-
-  public String mul(String a, String b) { return elementwise("Mul", a, b); }
+  /** Add with numpy broadcasting. */
+  public String add(String a, String b) { return node("Add", List.of(a, b), List.of(), broadcast("Add", a, b), elemType(a)); }
 
   public String concat(int axis, List<String> parts) {
     long[] out = shape(parts.get(0));
@@ -255,11 +234,6 @@ public final class GraphBuilder {
   /** MatMul of [.., K] by [K, M]. */
   public String matMul(String a, String b) {
     return node("MatMul", List.of(a, b), List.of(), matMulOut(a, b), FLOAT);
-  }
-
-  /** MatMulInteger of uint8 [.., K] by int8 [K, M] giving int32. */
-  public String matMulInteger(String aq, String bq, String aZeroPoint, String bZeroPoint) {
-    return node("MatMulInteger", List.of(aq, bq, aZeroPoint, bZeroPoint), List.of(), matMulOut(aq, bq), INT32);
   }
 
   private long[] matMulOut(String a, String b) {
@@ -296,16 +270,6 @@ public final class GraphBuilder {
       out.add(xs[i]);
     }
     return node("Squeeze", List.of(x, axesName), List.of(), out.stream().mapToLong(Long::longValue).toArray(), elemType(x));
-  }
-
-  public String cast(String x, int to) { return node("Cast", List.of(x), List.of(attr("to", (long) to)), shape(x), to); }
-
-  /** DynamicQuantizeLinear: returns {y (uint8), y_scale (float scalar), y_zero_point (uint8 scalar)}. */
-  public String[] dynamicQuantizeLinear(String x) {
-    String base = fresh("dq");
-    String y = base + "_y", s = base + "_scale", z = base + "_zp";
-    nodeMulti("DynamicQuantizeLinear", List.of(x), List.of(), List.of(y, s, z), List.of(shape(x), new long[0], new long[0]), List.of(UINT8, FLOAT, UINT8));
-    return new String[] {y, s, z};
   }
 
   /** QuantizeLinear to the zero point's type (uint8 or int8) with a per-tensor scale and zero point. */
