@@ -6,6 +6,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Real time from {@link System#nanoTime()}. Parks the waiting thread and spins for the last stretch before a deadline,
  * because a park alone overshoots by tens of microseconds and Server issue times must stay within a millisecond.
+ * One ticker serves one running LoadGen at a time (it wakes the thread that last waited).
  */
 public final class SystemTicker implements Ticker {
   private final long spinNs;
