@@ -39,6 +39,7 @@ public final class FakeDevice implements AutoCloseable {
   public static FakeDevice start(String brokerUrl, Hello hello) throws MqttException {
     String id = hello.deviceId();
     MqttClient client = new MqttClient(brokerUrl, "fake-" + id + "-" + System.nanoTime(), new MemoryPersistence());
+    client.setTimeToWait(10_000);
     MqttConnectOptions o = new MqttConnectOptions();
     o.setCleanSession(true);
     o.setMaxInflight(1000);

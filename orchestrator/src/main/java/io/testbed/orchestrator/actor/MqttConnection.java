@@ -80,11 +80,9 @@ public final class MqttConnection {
   public static final List<String> SUBSCRIPTIONS =
       List.of(Topics.ALL_HELLO, Topics.ALL_STATE, Topics.ALL_TELEMETRY, Topics.ALL_REPLIES, Topics.ALL_METER_POWER);
 
-  private static final int STASH_CAPACITY = 10_000;
-
   public static Behavior<Command> create(
       MqttPort port, OrchestratorSettings.Mqtt settings, ActorRef<DeviceRegistry.Command> registry) {
-    return Behaviors.withStash(STASH_CAPACITY, stash -> Behaviors.withTimers(timers -> Behaviors.setup(ctx -> {
+    return Behaviors.withStash(settings.publishBuffer(), stash -> Behaviors.withTimers(timers -> Behaviors.setup(ctx -> {
       MqttConnection c = new MqttConnection(ctx, stash, timers, port, settings, registry);
       return c.connect();
     })));
@@ -186,7 +184,7 @@ public final class MqttConnection {
 
   private Behavior<Command> onPublishWhileDisconnected(Publish m) {
     if (stash.isFull()) {
-      ctx.getLog().warn("MQTT not connected and {} publishes waiting: dropping publish to {}", STASH_CAPACITY, m.topic());
+      ctx.getLog().warn("MQTT not connected and {} publishes waiting: dropping publish to {}", settings.publishBuffer(), m.topic());
       if (m.replyTo() != null) m.replyTo().tell(new PublishResult(m.topic(), "not connected and the publish buffer is full"));
     } else {
       stash.stash(m);

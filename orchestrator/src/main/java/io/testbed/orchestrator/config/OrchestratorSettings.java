@@ -21,6 +21,7 @@ public record OrchestratorSettings(
     Influx influx,
     Path dataDir,
     Duration lineProtocolFlushInterval,
+    int telemetryWindowPoints,
     Device device,
     Job job) {
 
@@ -41,6 +42,7 @@ public record OrchestratorSettings(
       Duration keepAlive,
       Duration connectTimeout,
       Duration connectRetry,
+      int publishBuffer,
       String dispatcherPath) {}
 
   /** In-process Moquette broker. */
@@ -98,6 +100,7 @@ public record OrchestratorSettings(
             c.getDuration("mqtt.keep-alive"),
             c.getDuration("mqtt.connect-timeout"),
             c.getDuration("mqtt.connect-retry"),
+            c.getInt("mqtt.publish-buffer"),
             SECTION + ".mqtt.dispatcher"),
         new EmbeddedBroker(
             embedded,
@@ -115,6 +118,7 @@ public record OrchestratorSettings(
             c.getDuration("influx.ping-timeout")),
         Path.of(c.getString("data-dir")),
         c.getDuration("line-protocol.flush-interval"),
+        c.getInt("telemetry-window-points"),
         new Device(c.getDuration("device.heartbeat-interval"), c.getInt("device.offline-after-missed-heartbeats")),
         new Job(c.getDuration("job.inference-timeout"), c.getDuration("job.reply-grace"), c.getInt("job.max-count")));
   }
@@ -136,6 +140,8 @@ public record OrchestratorSettings(
     positive(problems, "mqtt.keep-alive", mqtt.keepAlive);
     positive(problems, "mqtt.connect-timeout", mqtt.connectTimeout);
     positive(problems, "mqtt.connect-retry", mqtt.connectRetry);
+    if (mqtt.publishBuffer < 1) problems.add("mqtt.publish-buffer must be >= 1, was " + mqtt.publishBuffer);
+    if (telemetryWindowPoints < 1) problems.add("telemetry-window-points must be >= 1, was " + telemetryWindowPoints);
     port(problems, "embedded-broker.port", embeddedBroker.port);
     if (embeddedBroker.messageSizeBytes < 8192) {
       problems.add("embedded-broker.message-size-bytes must be >= 8192, was " + embeddedBroker.messageSizeBytes);

@@ -13,6 +13,7 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 
+@org.junit.jupiter.api.Timeout(60)
 class EmbeddedBrokerTest {
 
   @Test
@@ -22,15 +23,21 @@ class EmbeddedBrokerTest {
         new OrchestratorSettings.EmbeddedBroker(true, "127.0.0.1", 0, 1_048_576, Optional.empty()))) {
       assertThat(broker.port()).isPositive();
       assertThat(broker.url()).isEqualTo("tcp://127.0.0.1:" + broker.port());
-      MqttClient client = new MqttClient(broker.url(), "t", new MemoryPersistence());
-      client.connect(new MqttConnectOptions());
+      MqttClient subscriber = new MqttClient(broker.url(), "sub", new MemoryPersistence());
+      MqttClient publisher = new MqttClient(broker.url(), "pub", new MemoryPersistence());
+      subscriber.setTimeToWait(10_000);
+      publisher.setTimeToWait(10_000);
+      subscriber.connect(new MqttConnectOptions());
+      publisher.connect(new MqttConnectOptions());
       byte[] big = new byte[200_000]; // far above Moquette's 8092-byte default
       java.util.concurrent.CompletableFuture<byte[]> got = new java.util.concurrent.CompletableFuture<>();
-      client.subscribe("t/big", 1, (topic, msg) -> got.complete(msg.getPayload()));
-      client.publish("t/big", big, 1, false);
+      subscriber.subscribe("t/big", 1, (topic, msg) -> got.complete(msg.getPayload()));
+      publisher.publish("t/big", big, 1, false);
       assertThat(got.get(10, java.util.concurrent.TimeUnit.SECONDS)).hasSize(200_000);
-      client.disconnect();
-      client.close();
+      publisher.disconnect();
+      subscriber.disconnect();
+      publisher.close();
+      subscriber.close();
     }
     assertThat(Files.exists(Path.of("data"))).as("Moquette must not write ./data").isEqualTo(dataDirBefore);
   }

@@ -12,7 +12,6 @@ import org.slf4j.LoggerFactory;
 /** Chooses the time-series destination at start: InfluxDB when configured and answering {@code /ping}, else files. */
 public final class TimeseriesSinks {
   private static final Logger log = LoggerFactory.getLogger(TimeseriesSinks.class);
-  private static final int WINDOW_POINTS = 20_000;
 
   private TimeseriesSinks() {}
 
@@ -25,7 +24,7 @@ public final class TimeseriesSinks {
         try {
           InfluxDbSink sink = InfluxDbSink.open(url, influx);
           log.info("Time series go to InfluxDB at {} (database {})", url, influx.database());
-          return new RecentWindowSink(sink, WINDOW_POINTS);
+          return new RecentWindowSink(sink, settings.telemetryWindowPoints());
         } catch (RuntimeException e) {
           problem = e.toString();
         }
@@ -36,7 +35,7 @@ public final class TimeseriesSinks {
         LineProtocolFileSink.open(settings.dataDir(), influx.database(), clock.instant(), settings.lineProtocolFlushInterval());
     log.info("Time series go to line-protocol files: {} (import with: influx -import -path={} -precision=ns)",
         files.file(), files.file());
-    return new RecentWindowSink(files, WINDOW_POINTS);
+    return new RecentWindowSink(files, settings.telemetryWindowPoints());
   }
 
   /** Null when InfluxDB answers its ping, else the reason. */

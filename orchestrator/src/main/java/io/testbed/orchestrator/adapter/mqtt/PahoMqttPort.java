@@ -54,6 +54,8 @@ public final class PahoMqttPort implements MqttPort {
     return run("connect to " + url, () -> {
       if (client == null) {
         client = new MqttClient(url, settings.clientId(), new MemoryPersistence());
+        // a broker that never acknowledges must not hold a dispatcher thread forever
+        client.setTimeToWait(settings.connectTimeout().toMillis());
         client.setCallback(new Callback(listener));
       }
       client.connect(options());
