@@ -99,7 +99,7 @@ final class Layers {
     return relu ? g.relu(y) : y;
   }
 
-  /** Fully connected: [.., K] x [K, out] + bias, optional ReLU. {@code gain} 2 for ReLU layers, 1 for logits. */
+  /** Fully connected: [.., K] x [K, out] + bias, optional ReLU; He gain 2 before a ReLU, 1 for logits. */
   String dense(String x, int out, boolean relu) {
     long[] xs = g.shape(x);
     int k = (int) xs[xs.length - 1];
