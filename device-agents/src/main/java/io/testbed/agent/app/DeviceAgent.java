@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -155,6 +154,4 @@ public final class DeviceAgent {
     if (!s.cpuCap().enabled()) return CpuCap.notEnforced("cpu cap disabled by configuration (--no-cpu-cap)");
     return CgroupV1CpuCap.apply(s.cpuCap().cgroupRoot(), s.deviceId(), pid, s.cpuCap().periodUs(), Math.min(1.0, s.profile().cpuShare()));
   }
-
-  static long nanosOf(java.time.Duration d) { return TimeUnit.NANOSECONDS.convert(d); }
 }
