@@ -37,6 +37,12 @@ public final class FakeDevice implements AutoCloseable {
   }
 
   public static FakeDevice start(String brokerUrl, Hello hello) throws MqttException {
+    return start(brokerUrl, hello, o -> {});
+  }
+
+  /** As {@link #start(String, Hello)}, with extra connect options (credentials, TLS). */
+  public static FakeDevice start(String brokerUrl, Hello hello, java.util.function.Consumer<MqttConnectOptions> options)
+      throws MqttException {
     String id = hello.deviceId();
     MqttClient client = new MqttClient(brokerUrl, "fake-" + id + "-" + System.nanoTime(), new MemoryPersistence());
     client.setTimeToWait(10_000);
@@ -44,6 +50,7 @@ public final class FakeDevice implements AutoCloseable {
     o.setCleanSession(true);
     o.setMaxInflight(1000);
     o.setWill(Topics.state(id), WireCodec.encode(State.offline(id, Fixtures.T0)), 1, true);
+    options.accept(o);
     client.connect(o);
     FakeDevice device = new FakeDevice(hello, client);
     client.subscribe(Topics.commands(id), 1, (topic, message) -> {

@@ -211,7 +211,7 @@ public final class MqttConnection {
 
   private Behavior<Command> onPublish(Publish m) {
     ctx.getLog().debug("Publishing {} to {}", m.message().getClass().getSimpleName(), m.topic());
-    ctx.pipeToSelf(port.publish(m.topic(), io.testbed.protocol.WireCodec.encode(m.message()), m.qos(), m.retained()),
+    ctx.pipeToSelf(port.publish(m.topic(), WireCodec.encode(m.message()), m.qos(), m.retained()),
         (r, ex) -> new Published(m, failure(r, ex)));
     return Behaviors.same();
   }

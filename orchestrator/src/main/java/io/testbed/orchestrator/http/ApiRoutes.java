@@ -6,6 +6,7 @@ import io.testbed.orchestrator.actor.DeviceRegistry;
 import io.testbed.orchestrator.actor.JobManager;
 import io.testbed.orchestrator.actor.MqttConnection;
 import io.testbed.orchestrator.model.DeviceView;
+import io.testbed.orchestrator.model.JobRequest;
 import io.testbed.orchestrator.port.TimeseriesInfo;
 import io.testbed.protocol.WireCodec;
 import java.nio.charset.StandardCharsets;
@@ -135,7 +136,7 @@ public final class ApiRoutes extends AllDirectives {
   }
 
   private Route submit(String body) {
-    io.testbed.orchestrator.model.JobRequest request;
+    JobRequest request;
     try {
       request = parser.parse(body);
     } catch (JobRequestParser.InvalidRequest e) {

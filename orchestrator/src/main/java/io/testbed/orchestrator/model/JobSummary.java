@@ -65,5 +65,4 @@ public record JobSummary(
         energyCount == 0 ? null : energySum / energyCount,
         source);
   }
-
 }

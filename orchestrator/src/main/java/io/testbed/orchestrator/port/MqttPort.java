@@ -37,7 +37,10 @@ public interface MqttPort {
     void reconnected();
   }
 
-  /** Connects once; the listener receives every message and connection change from then on. */
+  /**
+   * Connects (or, when already connected, just takes the new listener); the listener receives every message and
+   * connection change from then on.
+   */
   CompletionStage<Result> connect(Listener listener);
 
   CompletionStage<Result> subscribe(List<String> topicFilters, int qos);

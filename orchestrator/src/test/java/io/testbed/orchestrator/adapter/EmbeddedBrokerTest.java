@@ -43,6 +43,28 @@ class EmbeddedBrokerTest {
   }
 
   @Test
+  void aPasswordFileRefusesAnonymousClients(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    String sha256 = java.util.HexFormat.of().formatHex(
+        java.security.MessageDigest.getInstance("SHA-256").digest("pw".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    Path passwords = Files.writeString(dir.resolve("passwords"), "orch:" + sha256 + "\n");
+    try (EmbeddedBroker broker = EmbeddedBroker.start(
+        new OrchestratorSettings.EmbeddedBroker(true, "127.0.0.1", 0, 1_048_576, Optional.of(passwords)))) {
+      MqttClient anonymous = new MqttClient(broker.url(), "anon", new MemoryPersistence());
+      assertThatThrownBy(() -> anonymous.connect(new MqttConnectOptions()))
+          .isInstanceOf(org.eclipse.paho.client.mqttv3.MqttSecurityException.class);
+      anonymous.close();
+      MqttClient user = new MqttClient(broker.url(), "user", new MemoryPersistence());
+      MqttConnectOptions o = new MqttConnectOptions();
+      o.setUserName("orch");
+      o.setPassword("pw".toCharArray());
+      user.connect(o);
+      assertThat(user.isConnected()).isTrue();
+      user.disconnect();
+      user.close();
+    }
+  }
+
+  @Test
   void aTakenPortIsAClearError() throws Exception {
     try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       assertThatThrownBy(() -> EmbeddedBroker.start(

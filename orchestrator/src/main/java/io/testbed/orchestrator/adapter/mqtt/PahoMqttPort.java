@@ -56,9 +56,10 @@ public final class PahoMqttPort implements MqttPort {
         client = new MqttClient(url, settings.clientId(), new MemoryPersistence());
         // a broker that never acknowledges must not hold a dispatcher thread forever
         client.setTimeToWait(settings.connectTimeout().toMillis());
-        client.setCallback(new Callback(listener));
       }
-      client.connect(options());
+      // a restarted connection actor brings a new listener; the client may still be connected
+      client.setCallback(new Callback(listener));
+      if (!client.isConnected()) client.connect(options());
     });
   }
 
