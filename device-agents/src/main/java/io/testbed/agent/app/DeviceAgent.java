@@ -84,6 +84,7 @@ public final class DeviceAgent {
       String id = settings.deviceId();
       LOG.info("starting agent {} (profile {}, {}, models {}, broker {})", id, settings.profile().name(),
           settings.emulated() ? "emulated" : "real device", settings.models(), settings.mqtt().brokerUrl());
+      warnIfCommandLineTooLong();
       boolean ownsEngine = engine == null;
       InferenceEngine eng = ownsEngine ? new InferenceEngine(ModelZoo.of(settings.models()), settings.threads()) : engine;
       CpuCap cap = null;
@@ -144,6 +145,22 @@ public final class DeviceAgent {
         }
       }
       LOG.info("{}: warmed up {} in {} ms", settings.deviceId(), settings.models(), (System.nanoTime() - t0) / 1_000_000);
+    }
+  }
+
+  /** Above this many bytes of {@code /proc/self/cmdline}, ONNX Runtime 1.29 crashed (SIGSEGV) at start-up on our hosts. */
+  static final int ORT_SAFE_CMDLINE_BYTES = 3800;
+
+  /** Says why the process is about to die, since a native crash leaves no Java trace. */
+  static void warnIfCommandLineTooLong() {
+    try {
+      long n = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/self/cmdline")).length;
+      if (n > ORT_SAFE_CMDLINE_BYTES) {
+        LOG.error("this JVM's command line is {} bytes; ONNX Runtime 1.29 has crashed at start-up above ~4 KB: pass the class path "
+            + "in an @argfile or the CLASSPATH environment variable instead of -cp", n);
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // not Linux: nothing to check
     }
   }
 
