@@ -22,7 +22,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 /**
  * A test-side device speaking the real protocol over a real broker: retained hello and online state with an offline
  * last will, heartbeats every 300 ms, and answers to inference commands (ok results, or an error reply for the model
- * named {@code broken}).
+ * named {@code broken}; none for {@code silent}).
  */
 public final class FakeDevice implements AutoCloseable {
   private final Hello hello;
@@ -65,6 +65,7 @@ public final class FakeDevice implements AutoCloseable {
   }
 
   private void answer(InferenceCommand c) {
+    if ("silent".equals(c.model())) return;
     WireMessage reply = "broken".equals(c.model())
         ? new ErrorReply(SchemaVersion.CURRENT, hello.deviceId(), c.timestampNs(), c.correlationId(), "model-failed",
             "model 'broken' cannot load")

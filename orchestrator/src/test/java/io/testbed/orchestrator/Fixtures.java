@@ -35,9 +35,14 @@ public final class Fixtures {
 
   /** A phone that also advertises a model named {@code broken}, which {@link FakeDevice} answers with an error reply. */
   public static Hello phoneHelloWithBrokenModel(String id) {
+    return phoneHelloWithExtraModel(id, "broken");
+  }
+
+  /** A phone that also advertises {@code model} ({@link FakeDevice} never answers a model named {@code silent}). */
+  public static Hello phoneHelloWithExtraModel(String id, String model) {
     Hello h = phoneHello(id);
     List<ModelInfo> models = new java.util.ArrayList<>(h.models());
-    models.add(new ModelInfo("broken", "vision", List.of(Precision.FP32), h.models().get(0).features()));
+    models.add(new ModelInfo(model, "vision", List.of(Precision.FP32), h.models().get(0).features()));
     return new Hello(h.schemaVersion(), id, h.timestampNs(), h.kind(), h.profile(), h.emulated(), h.targets(), models,
         h.sensors(), h.software(), h.endpoint(), h.notes());
   }

@@ -103,8 +103,8 @@ public final class JobRunner extends AbstractBehavior<JobRunner.Command> {
     manager.tell(new JobManager.ResultRecorded(jobId, m.result()));
     String error = m.result().error();
     if (error != null && error.startsWith(DeviceTwin.DEVICE_OFFLINE)) {
-      return finish(JobStatus.FAILED, "device '" + request.deviceId() + "' went offline after " + (sent - 1) + " of "
-          + request.count() + " inferences");
+      return finish(JobStatus.FAILED, "device '" + request.deviceId() + "' went offline during inference " + sent + " of "
+          + request.count());
     }
     if (sent >= request.count()) return finish(JobStatus.COMPLETED, null);
     sendNext();

@@ -234,6 +234,26 @@ class RestApiTest {
   }
 
   @Test
+  void aJobFailsWhenItsDeviceGoesOfflineMidway() throws Exception {
+    FakeDevice silent = FakeDevice.start(orchestrator.brokerUrl(), Fixtures.phoneHelloWithExtraModel("phone-silent", "silent"));
+    await().until(() -> rest.get("/api/v1/devices/phone-silent").json().path("status").asText().equals("online"));
+    Answer accepted = rest.post("/api/v1/jobs", job("phone-silent", "silent", "cpu", 3), TOKEN);
+    assertThat(accepted.status()).isEqualTo(202);
+    String jobId = accepted.json().path("jobId").asText();
+    await().until(() -> !silent.commands.isEmpty());
+    silent.crash();
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> rest.get("/api/v1/jobs/" + jobId).json().path("status").asText().equals("failed"));
+    JsonNode j = rest.get("/api/v1/jobs/" + jobId).json();
+    assertThat(j.path("error").asText()).isEqualTo("device 'phone-silent' went offline during inference 1 of 3");
+    assertThat(j.path("done").asInt()).isEqualTo(1);
+    assertThat(j.path("failed").asInt()).isEqualTo(1);
+    assertThat(j.path("results").get(0).path("outcome").asText()).isEqualTo("failed");
+    assertThat(j.path("results").get(0).path("error").asText()).startsWith("device-offline");
+    assertThat(rest.get("/api/v1/devices/phone-silent").json().path("run").asText()).isEqualTo("none");
+  }
+
+  @Test
   void unknownRoutesAndJobsGetJsonErrors() throws Exception {
     Answer noJob = rest.get("/api/v1/jobs/job-nope");
     assertThat(noJob.status()).isEqualTo(404);
