@@ -161,7 +161,9 @@ class DeviceAgentMqttIT {
       Path group = root.resolve("testbed").resolve(id);
       if (canCap) {
         assertThat(hello.notes()).anyMatch(n -> n.contains("cpu capped at 0.35"));
-        assertThat(Files.readString(group.resolve("cpu.cfs_quota_us")).trim()).isEqualTo("35000");
+        double quota = Double.parseDouble(Files.readString(group.resolve("cpu.cfs_quota_us")).trim());
+        double period = Double.parseDouble(Files.readString(group.resolve("cpu.cfs_period_us")).trim());
+        assertThat(quota / period).isEqualTo(0.35, org.assertj.core.api.Assertions.within(1e-9));
         assertThat(Files.readString(Path.of("/proc/" + p.pid() + "/cgroup"))).contains("/testbed/" + id);
       } else {
         assertThat(hello.notes()).anyMatch(n -> n.contains("cpu cap not enforced"));

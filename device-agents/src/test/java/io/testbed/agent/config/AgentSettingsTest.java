@@ -40,7 +40,7 @@ class AgentSettingsTest {
     assertThat(s.powerPublishInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(s.emulated()).isTrue();
     assertThat(s.cpuCap().enabled()).isTrue();
-    assertThat(s.cpuCap().periodUs()).isEqualTo(100_000);
+    assertThat(s.cpuCap().periodUs()).isEqualTo(10_000);
     assertThat(s.endpoint()).isEmpty();
   }
 

@@ -51,10 +51,9 @@ public final class CgroupV1CpuCap implements CpuCap {
     try {
       Files.createDirectories(group);
       CgroupV1CpuCap cap = new CgroupV1CpuCap(root, group, pid, periodUs);
-      write(group.resolve("cpu.cfs_period_us"), Long.toString(periodUs));
       cap.setQuota(share);
       write(group.resolve("cgroup.procs"), Long.toString(pid));
-      LOG.info("cpu cap: pid {} in {} at {} of a core (quota {} us per {} us)", pid, group, share, cap.quotaUs(share), periodUs);
+      LOG.info("cpu cap: pid {} in {} at {} of a core (quota {} us per {} us)", pid, group, share, cap.quotaUs(share), cap.periodUs(share));
       return cap;
     } catch (IOException | RuntimeException e) {
       removeQuietly(group);
@@ -83,15 +82,38 @@ public final class CgroupV1CpuCap implements CpuCap {
     }
   }
 
+  /**
+   * The period for a share: the configured one, lengthened (up to the kernel's 1 s) when share x period would fall
+   * under the kernel's 1 ms minimum quota, so small shares stay exact.
+   */
+  long periodUs(double s) {
+    if (s >= 1.0) return periodUs;
+    return Math.min(1_000_000, Math.max(periodUs, (long) Math.ceil(1000 / s)));
+  }
+
   /** The quota for a share: share x period, at least 1 ms; -1 (unlimited) for a whole core or more. */
   long quotaUs(double s) {
     if (!(s > 0)) throw new IllegalArgumentException("cpu share must be > 0, was " + s);
     if (s >= 1.0) return -1;
-    return Math.max(1000, Math.round(s * periodUs));
+    return Math.max(1000, Math.round(s * periodUs(s)));
   }
 
+  private long writtenPeriodUs;
+
   private void setQuota(double s) throws IOException {
-    write(group.resolve("cpu.cfs_quota_us"), Long.toString(quotaUs(s)));
+    long p = periodUs(s);
+    long q = quotaUs(s);
+    if (q == -1) {
+      write(group.resolve("cpu.cfs_quota_us"), "-1");
+    } else if (p != writtenPeriodUs) {
+      // the kernel checks quota against the period: lift the quota first, then set period and quota
+      write(group.resolve("cpu.cfs_quota_us"), "-1");
+      write(group.resolve("cpu.cfs_period_us"), Long.toString(p));
+      writtenPeriodUs = p;
+      write(group.resolve("cpu.cfs_quota_us"), Long.toString(q));
+    } else {
+      write(group.resolve("cpu.cfs_quota_us"), Long.toString(q));
+    }
     share = s;
   }
 

@@ -45,9 +45,18 @@ class CgroupV1CpuCapTest {
   }
 
   @Test
-  void tinyShareGetsTheOneMillisecondFloor() throws IOException {
-    CpuCap cap = CgroupV1CpuCap.apply(fixtureRoot(), "s-1", 1, 100_000, 0.001);
-    assertThat(Files.readString(tmp.resolve("cpu/testbed/s-1/cpu.cfs_quota_us"))).isEqualTo("1000");
+  void smallSharesLengthenThePeriodToKeepTheOneMillisecondMinimumQuota() throws IOException {
+    Path root = fixtureRoot();
+    CpuCap cap = CgroupV1CpuCap.apply(root, "s-1", 1, 10_000, 0.2);
+    Path g = root.resolve("testbed/s-1");
+    assertThat(Files.readString(g.resolve("cpu.cfs_period_us"))).isEqualTo("10000");
+    assertThat(Files.readString(g.resolve("cpu.cfs_quota_us"))).isEqualTo("2000");
+    cap.setShare(0.2 * 200 / 600.0); // lowest sensor-node level: 0.0667 of a core needs a 15 ms period
+    assertThat(Files.readString(g.resolve("cpu.cfs_period_us"))).isEqualTo("15000");
+    assertThat(Files.readString(g.resolve("cpu.cfs_quota_us"))).isEqualTo("1000");
+    cap.setShare(0.0001); // the kernel's longest period caps how small a share can get
+    assertThat(Files.readString(g.resolve("cpu.cfs_period_us"))).isEqualTo("1000000");
+    assertThat(Files.readString(g.resolve("cpu.cfs_quota_us"))).isEqualTo("1000");
     cap.close();
   }
 
