@@ -220,9 +220,10 @@ public final class InferenceEngine implements AutoCloseable {
 
   /**
    * Session options for these thread settings. Spinning is turned off: idle pool threads would otherwise busy-wait
-   * and steal the cores that co-located emulated devices and the interference generator measure.
+   * and steal the cores that co-located emulated devices and the interference generator measure. Public so other
+   * session owners (the recommendation engine) create sessions the same way; the caller closes the options.
    */
-  static OrtSession.SessionOptions sessionOptions(ThreadSettings t) throws OrtException {
+  public static OrtSession.SessionOptions sessionOptions(ThreadSettings t) throws OrtException {
     OrtSession.SessionOptions o = new OrtSession.SessionOptions();
     try {
       o.setIntraOpNumThreads(t.intraOpThreads());

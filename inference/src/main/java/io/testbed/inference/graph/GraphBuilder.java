@@ -73,6 +73,25 @@ public final class GraphBuilder {
     return initRaw(name, FLOAT, buf.array(), dims);
   }
 
+  /**
+   * A float initializer from little-endian bytes, wrapped without a copy (large embedding tables): the caller must not
+   * change the array afterwards.
+   */
+  public String initFloatBytes(String name, byte[] littleEndian, long... dims) {
+    long n = 1;
+    for (long d : dims) n *= d;
+    if (n * 4 != littleEndian.length) {
+      throw new IllegalArgumentException("initializer " + name + " has " + littleEndian.length + " bytes, dims " + Arrays.toString(dims) + " need " + n * 4);
+    }
+    declare(name, dims, FLOAT);
+    initializers.add(name);
+    OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name).setDataType(FLOAT)
+        .setRawData(com.google.protobuf.UnsafeByteOperations.unsafeWrap(littleEndian));
+    for (long d : dims) t.addDims(d);
+    graph.addInitializer(t);
+    return name;
+  }
+
   public String initInt8(String name, byte[] data, long... dims) {
     checkCount(name, data.length, dims);
     return initRaw(name, INT8, data.clone(), dims);
@@ -299,6 +318,120 @@ public final class GraphBuilder {
     nodeMulti("GRU", List.of(x, w, r, b), List.of(attr("hidden_size", (long) hidden), attr("linear_before_reset", 1L)),
         List.of(y, yh), List.of(new long[] {xs[0], 1, xs[1], hidden}, new long[] {1, xs[1], hidden}), List.of(FLOAT, FLOAT));
     return new String[] {y, yh};
+  }
+
+  public String sigmoid(String x) { return node("Sigmoid", List.of(x), List.of(), shape(x), FLOAT); }
+
+  public String softmax(String x, int axis) { return node("Softmax", List.of(x), List.of(attr("axis", (long) axis)), shape(x), FLOAT); }
+
+  /** Elementwise Mul with numpy broadcasting. */
+  public String mul(String a, String b) { return node("Mul", List.of(a, b), List.of(), broadcast("Mul", a, b), elemType(a)); }
+
+  /**
+   * Gather along {@code axis}: output shape = data[:axis] + indices + data[axis+1:]. With a [rows, dim] table as
+   * data and axis 0 this is an embedding lookup.
+   */
+  public String gather(String data, String indices, int axis) {
+    long[] ds = require(data).shape();
+    long[] is = require(indices).shape();
+    int it = elemType(indices);
+    if (it != INT64 && it != INT32) throw new IllegalArgumentException("gather indices " + indices + " must be int32 or int64");
+    if (axis < 0 || axis >= ds.length) throw new IllegalArgumentException("gather axis " + axis + " out of range for " + Arrays.toString(ds));
+    long[] out = new long[ds.length - 1 + is.length];
+    int k = 0;
+    for (int i = 0; i < axis; i++) out[k++] = ds[i];
+    for (long d : is) out[k++] = d;
+    for (int i = axis + 1; i < ds.length; i++) out[k++] = ds[i];
+    return node("Gather", List.of(data, indices), List.of(attr("axis", (long) axis)), out, elemType(data));
+  }
+
+  /** ReduceSum over the given axes (opset 13+: axes as an int64 input). */
+  public String reduceSum(String x, boolean keepDims, long... axes) {
+    long[] xs = require(x).shape();
+    String axesName = initInt64(fresh("reduce_axes"), axes, axes.length);
+    List<Long> out = new ArrayList<>();
+    for (int i = 0; i < xs.length; i++) {
+      boolean reduced = false;
+      for (long a : axes) reduced |= a == i;
+      if (!reduced) out.add(xs[i]);
+      else if (keepDims) out.add(1L);
+    }
+    return node("ReduceSum", List.of(x, axesName), List.of(attr("keepdims", keepDims ? 1L : 0L)), out.stream().mapToLong(Long::longValue).toArray(), elemType(x));
+  }
+
+  /** Split into {@code parts} equal pieces along a concrete axis (opset 13+: sizes as an int64 input). */
+  public String[] split(String x, int axis, int parts) {
+    long[] xs = require(x).shape();
+    if (xs[axis] == BATCH || xs[axis] % parts != 0) throw new IllegalArgumentException("cannot split axis " + axis + " of " + Arrays.toString(xs) + " into " + parts);
+    long each = xs[axis] / parts;
+    long[] sizes = new long[parts];
+    Arrays.fill(sizes, each);
+    String sizesName = initInt64(fresh("split_sizes"), sizes, parts);
+    String base = fresh("split");
+    List<String> outs = new ArrayList<>();
+    List<long[]> shapes = new ArrayList<>();
+    List<Integer> types = new ArrayList<>();
+    for (int i = 0; i < parts; i++) {
+      outs.add(base + "_" + i);
+      long[] s = xs.clone();
+      s[axis] = each;
+      shapes.add(s);
+      types.add(elemType(x));
+    }
+    nodeMulti("Split", List.of(x, sizesName), List.of(attr("axis", (long) axis)), outs, shapes, types);
+    return outs.toArray(String[]::new);
+  }
+
+  /** Reshape; a 0 in {@code target} keeps that input dim (the batch), at most one -1 is inferred. */
+  public String reshape(String x, long... target) {
+    long[] xs = require(x).shape();
+    long known = 1, total = 1;
+    int infer = -1;
+    long[] out = new long[target.length];
+    for (int i = 0; i < target.length; i++) {
+      if (target[i] == 0) out[i] = xs[i];
+      else if (target[i] == -1) {
+        if (infer >= 0) throw new IllegalArgumentException("reshape with two -1 dims: " + Arrays.toString(target));
+        infer = i;
+        continue;
+      } else out[i] = target[i];
+      if (out[i] != BATCH) known *= out[i];
+    }
+    for (long d : xs) if (d != BATCH) total *= d;
+    if (infer >= 0) out[infer] = total / known;
+    else if (total != known) throw new IllegalArgumentException("reshape " + x + " " + Arrays.toString(xs) + " to " + Arrays.toString(target) + " changes the element count");
+    String shapeName = initInt64(fresh("reshape_shape"), target, target.length);
+    return node("Reshape", List.of(x, shapeName), List.of(), out, elemType(x));
+  }
+
+  /** Tile with constant repeats per axis. */
+  public String tile(String x, long... repeats) {
+    long[] xs = require(x).shape();
+    if (repeats.length != xs.length) throw new IllegalArgumentException("tile repeats " + Arrays.toString(repeats) + " do not fit " + Arrays.toString(xs));
+    long[] out = xs.clone();
+    for (int i = 0; i < xs.length; i++) {
+      if (repeats[i] != 1) {
+        if (xs[i] == BATCH) throw new IllegalArgumentException("cannot tile the batch axis");
+        out[i] = xs[i] * repeats[i];
+      }
+    }
+    String r = initInt64(fresh("tile_repeats"), repeats, repeats.length);
+    return node("Tile", List.of(x, r), List.of(), out, elemType(x));
+  }
+
+  /** Batched MatMul of [.., M, K] by [.., K, P] with the same leading dims. */
+  public String batchMatMul(String a, String b) {
+    long[] as = require(a).shape();
+    long[] bs = require(b).shape();
+    if (as.length != bs.length || as.length < 3 || as[as.length - 1] != bs[bs.length - 2]) {
+      throw new IllegalArgumentException("batch matmul " + a + " " + Arrays.toString(as) + " by " + b + " " + Arrays.toString(bs));
+    }
+    for (int i = 0; i < as.length - 2; i++) {
+      if (as[i] != bs[i]) throw new IllegalArgumentException("batch matmul leading dims differ: " + Arrays.toString(as) + " vs " + Arrays.toString(bs));
+    }
+    long[] out = as.clone();
+    out[out.length - 1] = bs[bs.length - 1];
+    return node("MatMul", List.of(a, b), List.of(), out, FLOAT);
   }
 
   // ---------------------------------------------------------------- helpers

@@ -59,6 +59,52 @@ public final class GraphFeatures {
   }
 
   /**
+   * The embedding lookups of a graph (SYSTEMS.md section 3): every {@code Gather} whose data is a rank-2 initializer
+   * (a [rows, dim] table) is one table's lookup, and a {@code ReduceSum} fed by such a Gather is its pooling
+   * (SparseLengthsSum = Gather + ReduceSum).
+   *
+   * @param tables tables looked up (a table gathered twice counts once)
+   * @param totalRows rows over all tables
+   * @param tableBytes bytes of all tables
+   * @param lookupsPerSample rows read per sample over all tables (the indices' concrete dims; the batch left out)
+   * @param bytesReadPerSample table bytes read per sample: lookups x row bytes
+   * @param nodeNames names of the lookup (Gather) and pooling (ReduceSum) nodes, for attributing profiled time
+   */
+  public record Embeddings(int tables, long totalRows, long tableBytes, long lookupsPerSample, long bytesReadPerSample, Set<String> nodeNames) {
+    public Embeddings { nodeNames = Set.copyOf(nodeNames); }
+  }
+
+  /** The embedding tables and lookups of the model's graph; all zero for a graph without any. */
+  public static Embeddings embeddings(OnnxMl.ModelProto model) {
+    OnnxMl.GraphProto g = model.getGraph();
+    Map<String, OnnxMl.TensorProto> inits = new HashMap<>();
+    for (OnnxMl.TensorProto t : g.getInitializerList()) inits.put(t.getName(), t);
+    Map<String, OnnxMl.TensorShapeProto> shapes = shapes(g);
+    Set<String> tables = new java.util.LinkedHashSet<>();
+    Set<String> lookupOutputs = new java.util.HashSet<>();
+    Set<String> names = new java.util.HashSet<>();
+    long rows = 0, bytes = 0, lookups = 0, read = 0;
+    for (OnnxMl.NodeProto n : g.getNodeList()) {
+      if (n.getOpType().equals("Gather") && inits.containsKey(n.getInput(0)) && inits.get(n.getInput(0)).getDimsCount() == 2 && intAttr(n, "axis", 0) == 0) {
+        OnnxMl.TensorProto t = inits.get(n.getInput(0));
+        long rowBytes = initializerBytes(t) / Math.max(1, t.getDims(0));
+        if (tables.add(t.getName())) {
+          rows += t.getDims(0);
+          bytes += initializerBytes(t);
+        }
+        long l = product(concrete(shapes, n.getInput(1), n));
+        lookups += l;
+        read += l * rowBytes;
+        lookupOutputs.add(n.getOutput(0));
+        names.add(n.getName());
+      } else if (n.getOpType().equals("ReduceSum") && lookupOutputs.contains(n.getInput(0))) {
+        names.add(n.getName());
+      }
+    }
+    return new Embeddings(tables.size(), rows, bytes, lookups, read, names);
+  }
+
+  /**
    * Average width of the heavy-op graph (SYSTEMS.md section 6): heavy ops (conv, fc, recurrent, embedding lookups)
    * divided by the depth of the longest chain of heavy ops.
    */
