@@ -14,7 +14,6 @@ import io.testbed.agent.power.PowerModel;
 import io.testbed.inference.InferenceEngine;
 import io.testbed.inference.InferenceException;
 import io.testbed.inference.InferenceOutput;
-import io.testbed.inference.ZooModel;
 import io.testbed.protocol.InferenceCommand;
 import io.testbed.protocol.InferenceResult;
 import io.testbed.protocol.Outcome;
@@ -76,8 +75,28 @@ public final class CommandExecutor {
     return profile.relativeSpeed(t) * t.levelFraction(levelMHz);
   }
 
+  /**
+   * The command's synthetic input. Its generation is a testbed artefact (a real pipeline already has its camera frame
+   * or feature vector), so its time is left out of the latency, the execution window and the energy: the receipt
+   * time is shifted by it.
+   */
+  private record Prepared(float[] input, long receivedMonoNs) {}
+
+  private Prepared prepare(InferenceCommand c, long receivedMonoNs) {
+    long t0 = clock.monotonicNs();
+    float[] input = InferenceEngine.syntheticInput(engine.zoo().model(c.model()), c.batchSize(), c.inputSeed());
+    return new Prepared(input, receivedMonoNs + (clock.monotonicNs() - t0));
+  }
+
   private InferenceResult local(InferenceCommand c, long receivedMonoNs, long deadlineMonoNs) {
     TargetProfile t = profile.target(c.target()).orElseThrow();
+    Prepared in;
+    try {
+      in = prepare(c, receivedMonoNs);
+    } catch (RuntimeException e) {
+      long now = clock.monotonicNs();
+      return failed(c, Outcome.FAILED, "cannot build the input: " + e.getMessage(), deviceId, receivedMonoNs, clock.epochNs(), now, now, null, null);
+    }
     double targetSpeed = targetSpeed(t, c.dvfsLevelMHz());
     double runSpeed;
     if (cap.enforced()) {
@@ -92,9 +111,7 @@ public final class CommandExecutor {
     long startMono = clock.monotonicNs();
     ActivityLog.Activity act = activity.begin(busyW, startMono);
     try {
-      ZooModel m = engine.zoo().model(c.model());
-      float[] input = InferenceEngine.syntheticInput(m, c.batchSize(), c.inputSeed());
-      InferenceOutput out = engine.run(c.model(), c.precision(), input, c.batchSize());
+      InferenceOutput out = engine.run(c.model(), c.precision(), in.input(), c.batchSize());
       TargetTiming timing = TargetTiming.plan(out.computeMs(), runSpeed, targetSpeed);
       if (timing.padMs() > 0) sleepUntilAtMost(clock.monotonicNs() + (long) (timing.padMs() * 1e6), deadlineMonoNs);
       if (timing.fasterThanHost()) {
@@ -105,27 +122,35 @@ public final class CommandExecutor {
       double executionMs = (endMono - startMono) / 1e6;
       double energyJ = power.localEnergyJ(busyW, timing.computeMs(), executionMs);
       return new InferenceResult(SchemaVersion.CURRENT, deviceId, clock.epochNs(), c.correlationId(), c.model(), c.target(),
-          c.precision(), deviceId, c.batchSize(), Outcome.OK, null, ms(endMono - receivedMonoNs), timing.computeMs(), null,
+          c.precision(), deviceId, c.batchSize(), Outcome.OK, null, ms(endMono - in.receivedMonoNs()), timing.computeMs(), null,
           startEpoch, startEpoch + (endMono - startMono), out.digest(), energyJ, PowerSource.MODELLED, null, null);
     } catch (InferenceException | RuntimeException e) {
       long endMono = clock.monotonicNs();
       act.end(endMono);
       LOG.warn("{}: inference of {} on {} failed: {}", c.correlationId(), c.model(), t.id(), e.toString());
-      return failed(c, Outcome.FAILED, "inference failed: " + e.getMessage(), deviceId, receivedMonoNs, startEpoch, startMono, endMono,
+      return failed(c, Outcome.FAILED, "inference failed: " + e.getMessage(), deviceId, in.receivedMonoNs(), startEpoch, startMono, endMono,
           power.localEnergyJ(busyW, 0, ms(endMono - startMono)), null);
     } finally {
       if (cap.enforced()) cap.setShare(Math.min(1.0, profile.cpuShare()));
     }
   }
 
-  private InferenceResult offload(InferenceCommand c, long receivedMonoNs, long deadlineMonoNs) {
+  private InferenceResult offload(InferenceCommand c, long receivedAtNs, long deadlineMonoNs) {
+    Prepared in;
+    try {
+      in = prepare(c, receivedAtNs);
+    } catch (RuntimeException e) {
+      long now = clock.monotonicNs();
+      return failed(c, Outcome.FAILED, "cannot build the input: " + e.getMessage(), c.offloadDeviceId(), receivedAtNs, clock.epochNs(), now, now,
+          null, null);
+    }
+    long receivedMonoNs = in.receivedMonoNs();
+    float[] input = in.input();
     long startEpoch = clock.epochNs();
     long startMono = clock.monotonicNs();
     // The meter sees the wait at idle-wait power; energyJ below splits it into transmit, receive and wait.
     ActivityLog.Activity act = activity.begin(power.radio().idleWaitW(), startMono);
     try {
-      ZooModel m = engine.zoo().model(c.model());
-      float[] input = InferenceEngine.syntheticInput(m, c.batchSize(), c.inputSeed());
       Duration timeout = Duration.ofNanos(Math.max(1_000_000L, deadlineMonoNs - clock.monotonicNs()));
       OffloadResponse r = offload.infer(
           new OffloadRequest(c.offloadUrl(), c.model(), c.precision(), c.batchSize(), deviceId, c.correlationId(), input), timeout);
