@@ -55,6 +55,8 @@ public final class DeviceTwin extends AbstractBehavior<DeviceTwin.Command> {
     @JsonSubTypes.Type(value = RunInference.class, name = "run-inference"),
     @JsonSubTypes.Type(value = SetRun.class, name = "set-run"),
     @JsonSubTypes.Type(value = ClearRun.class, name = "clear-run"),
+    @JsonSubTypes.Type(value = Lease.class, name = "lease"),
+    @JsonSubTypes.Type(value = Release.class, name = "release"),
     @JsonSubTypes.Type(value = HeartbeatTick.class, name = "heartbeat-tick"),
     @JsonSubTypes.Type(value = ReplyTimedOut.class, name = "reply-timed-out"),
     @JsonSubTypes.Type(value = CommandPublished.class, name = "command-published")
@@ -113,6 +115,15 @@ public final class DeviceTwin extends AbstractBehavior<DeviceTwin.Command> {
 
   public record ClearRun(String runId) implements Command {}
 
+  /**
+   * An experiment takes this device: its telemetry is tagged with the experiment's run id and jobs are refused (409)
+   * until {@link Release}.
+   */
+  public record Lease(String runId) implements Command {}
+
+  /** The experiment {@code runId} no longer drives this device (ignored when another run holds the lease). */
+  public record Release(String runId) implements Command {}
+
   private record HeartbeatTick() implements Command {}
 
   private record ReplyTimedOut(String correlationId) implements Command {}
@@ -156,6 +167,7 @@ public final class DeviceTwin extends AbstractBehavior<DeviceTwin.Command> {
   private long resultsFailed;
   private int missedTicks;
   private String run;
+  private String lease;
   private long seq;
 
   private DeviceTwin(
@@ -193,6 +205,8 @@ public final class DeviceTwin extends AbstractBehavior<DeviceTwin.Command> {
         .onMessage(RunInference.class, this::onRunInference)
         .onMessage(SetRun.class, this::onSetRun)
         .onMessage(ClearRun.class, this::onClearRun)
+        .onMessage(Lease.class, this::onLease)
+        .onMessage(Release.class, this::onRelease)
         .onMessage(HeartbeatTick.class, this::onHeartbeatTick)
         .onMessage(ReplyTimedOut.class, this::onReplyTimedOut)
         .onMessage(CommandPublished.class, this::onCommandPublished)
@@ -343,6 +357,20 @@ public final class DeviceTwin extends AbstractBehavior<DeviceTwin.Command> {
     return this;
   }
 
+  private Behavior<Command> onLease(Lease m) {
+    lease = m.runId();
+    getContext().getLog().info("Device {} leased by experiment {}", deviceId, lease);
+    return this;
+  }
+
+  private Behavior<Command> onRelease(Release m) {
+    if (m.runId().equals(lease)) {
+      lease = null;
+      getContext().getLog().info("Device {} released by experiment {}", deviceId, m.runId());
+    }
+    return this;
+  }
+
   private Behavior<Command> onHeartbeatTick(HeartbeatTick m) {
     if (status == DeviceStatus.ONLINE && ++missedTicks >= settings.device().offlineAfterMissedHeartbeats()) {
       changeStatus(DeviceStatus.OFFLINE, "missed " + missedTicks + " heartbeats");
@@ -419,10 +447,12 @@ public final class DeviceTwin extends AbstractBehavior<DeviceTwin.Command> {
         malformed,
         resultsOk,
         resultsFailed,
-        runTag());
+        runTag(),
+        lease);
   }
 
   private String runTag() {
+    if (lease != null) return lease;
     return run == null ? Measurements.NO_RUN : run;
   }
 

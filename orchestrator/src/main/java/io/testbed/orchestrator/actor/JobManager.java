@@ -44,8 +44,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   public record Accepted(JobView job) implements SubmitReply {}
 
-  /** Why a job was refused: maps to HTTP 404, 409, 422 or 503. */
-  public enum RejectionKind { UNKNOWN_DEVICE, DEVICE_OFFLINE, UNPROCESSABLE, UNAVAILABLE }
+  /** Why a job was refused: maps to HTTP 404, 409 (offline, or leased by an experiment), 422 or 503. */
+  public enum RejectionKind { UNKNOWN_DEVICE, DEVICE_OFFLINE, LEASED, UNPROCESSABLE, UNAVAILABLE }
 
   public record Rejected(RejectionKind kind, String message) implements SubmitReply {}
 
@@ -153,6 +153,11 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       replyTo.tell(new Rejected(RejectionKind.DEVICE_OFFLINE, "device '" + q.deviceId() + "' is offline"));
       return this;
     }
+    if (d.leasedBy() != null) {
+      replyTo.tell(new Rejected(RejectionKind.LEASED,
+          "device '" + q.deviceId() + "' is leased by experiment '" + d.leasedBy() + "'"));
+      return this;
+    }
     CapabilityCheck.Capabilities caps = capabilities(d);
     Optional<CapabilityCheck.Problem> problem =
         CapabilityCheck.check(caps, q.model(), q.target(), q.precision(), q.dvfsLevelMHz());
@@ -165,6 +170,11 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       }
       if (!peer.get().online()) {
         replyTo.tell(new Rejected(RejectionKind.DEVICE_OFFLINE, "offload peer '" + q.offloadTo() + "' is offline"));
+        return this;
+      }
+      if (peer.get().leasedBy() != null) {
+        replyTo.tell(new Rejected(RejectionKind.LEASED,
+            "offload peer '" + q.offloadTo() + "' is leased by experiment '" + peer.get().leasedBy() + "'"));
         return this;
       }
       problem = CapabilityCheck.checkOffloadPeer(capabilities(peer.get()), peer.get().endpoint(), q.model());

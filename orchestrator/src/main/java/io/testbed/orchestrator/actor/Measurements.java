@@ -1,5 +1,6 @@
 package io.testbed.orchestrator.actor;
 
+import io.testbed.experiments.loadgen.QueryRecord;
 import io.testbed.orchestrator.port.TelemetryPoint;
 import io.testbed.protocol.DeviceKind;
 import io.testbed.protocol.Heartbeat;
@@ -17,6 +18,8 @@ final class Measurements {
   static final String INFERENCE = "inference";
   static final String DEVICE_STATE = "device_state";
   static final String MALFORMED = "malformed";
+  static final String QUERY = "query";
+  static final String EXPERIMENT_EVENT = "experiment_event";
   static final String NO_RUN = "none";
 
   private Measurements() {}
@@ -89,5 +92,51 @@ final class Measurements {
         .tag("reasonClass", reasonClass)
         .field("count", 1L)
         .build();
+  }
+
+  /**
+   * One experiment query (the {@code query} measurement). Times are ns since the repetition's start; the point's time is
+   * {@code repetitionStartEpochNs + completedNs}. {@code reason} is the failure code (text before the first ':').
+   */
+  static TelemetryPoint query(QueryRecord r, long repetitionStartEpochNs, String run, String model, String scenario,
+      int repetition, String policy) {
+    return TelemetryPoint.builder(QUERY, repetitionStartEpochNs + r.completedNs())
+        .tag("run", run)
+        .tag("device", r.device())
+        .tag("target", r.target())
+        .tag("model", model)
+        .tag("scenario", scenario)
+        .tag("repetition", Integer.toString(repetition))
+        .tag("outcome", r.outcome().wireName())
+        .tag("reason", reasonCode(r.reason()))
+        .tag("source", r.energySource() == null ? null : r.energySource().wireName())
+        .tag("policy", policy)
+        .field("latencyMs", r.latencyNs() / 1e6)
+        .field("scheduledNs", r.scheduledNs())
+        .field("issuedNs", r.issuedNs())
+        .field("completedNs", r.completedNs())
+        .field("sampleCount", r.sampleCount())
+        .field("energyJ", r.energyJ())
+        .field("ok", r.succeeded() ? 1L : 0L)
+        .build();
+  }
+
+  /** An experiment's lifecycle event ({@code experiment_event}): kind started, repetition, timeline, device-lost, ... */
+  static TelemetryPoint experimentEvent(String run, String kind, String device, String message, long value, long nowNs) {
+    return TelemetryPoint.builder(EXPERIMENT_EVENT, nowNs)
+        .tag("run", run)
+        .tag("kind", kind)
+        .tag("device", device)
+        .field("value", value)
+        .text("message", message)
+        .build();
+  }
+
+  /** The stable code of a failure reason: {@code device-offline: device 'x' went offline} -> {@code device-offline}. */
+  static String reasonCode(String reason) {
+    if (reason == null || reason.isBlank()) return null;
+    int colon = reason.indexOf(':');
+    String code = (colon > 0 ? reason.substring(0, colon) : reason).trim();
+    return code.length() > 64 || code.contains(" ") ? "other" : code;
   }
 }

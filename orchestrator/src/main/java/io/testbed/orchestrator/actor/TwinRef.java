@@ -22,6 +22,16 @@ public record TwinRef(ActorRef<DeviceRegistry.Command> registry, String deviceId
     return new DeviceRegistry.Deliver(deviceId, message);
   }
 
+  /**
+   * Runs one inference through the twin's command/reply correlation (the same {@link DeviceTwin.RunInference} jobs
+   * use). The twin answers every request itself within the command timeout plus the reply grace; the stage fails only
+   * when the twin does not answer within {@code timeout} (a lost twin).
+   */
+  public CompletionStage<DeviceTwin.InferenceDone> runInference(
+      DeviceTwin.InferenceRequest request, String runId, String policy, Duration timeout, Scheduler scheduler) {
+    return ask(replyTo -> new DeviceTwin.RunInference(request, runId, policy, replyTo), timeout, scheduler);
+  }
+
   public <R> CompletionStage<R> ask(Function<ActorRef<R>, DeviceTwin.Command> message, Duration timeout, Scheduler scheduler) {
     return AskPattern.ask(registry, replyTo -> envelope(message.apply(replyTo)), timeout, scheduler);
   }

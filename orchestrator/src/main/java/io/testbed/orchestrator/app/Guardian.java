@@ -1,6 +1,7 @@
 package io.testbed.orchestrator.app;
 
 import io.testbed.orchestrator.actor.DeviceRegistry;
+import io.testbed.orchestrator.actor.ExperimentManager;
 import io.testbed.orchestrator.actor.JobManager;
 import io.testbed.orchestrator.actor.MqttConnection;
 import io.testbed.orchestrator.config.OrchestratorSettings;
@@ -15,12 +16,18 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
-/** Root actor: only wires the device registry (which owns the MQTT connection) and the job manager together. */
+/**
+ * Root actor: only wires the device registry (which owns the MQTT connection), the job manager and the experiment
+ * manager together.
+ */
 public final class Guardian {
   private Guardian() {}
 
   /** The top-level actors, handed to the REST layer once spawned. */
-  public record Wiring(ActorRef<DeviceRegistry.Command> registry, ActorRef<JobManager.Command> jobs) {}
+  public record Wiring(
+      ActorRef<DeviceRegistry.Command> registry,
+      ActorRef<JobManager.Command> jobs,
+      ActorRef<ExperimentManager.Command> experiments) {}
 
   /**
    * @param mqttPort builds the MQTT port given the executor for its blocking calls (the configured dispatcher)
@@ -38,7 +45,13 @@ public final class Guardian {
       ActorRef<DeviceRegistry.Command> registry = ctx.spawn(
           DeviceRegistry.create(r -> MqttConnection.create(port, settings.mqtt(), r), sink, clock, settings), "devices");
       ActorRef<JobManager.Command> jobs = ctx.spawn(JobManager.create(registry, clock, settings), "jobs");
-      ready.complete(new Wiring(registry, jobs));
+      // ExperimentRunner.run blocks a thread for a whole run: it gets its own dispatcher (reference.conf).
+      Executor runners = ctx.getSystem().dispatchers()
+          .lookup(DispatcherSelector.fromConfig(settings.experiments().dispatcherPath()));
+      ActorRef<ExperimentManager.Command> experiments = ctx.spawn(ExperimentManager.create(registry,
+          ExperimentManager.runs(registry, sink, clock, runners), clock, new java.util.SplittableRandom(), settings),
+          "experiments");
+      ready.complete(new Wiring(registry, jobs, experiments));
       return Behaviors.empty();
     });
   }

@@ -72,8 +72,9 @@ public final class Orchestrator {
 
     try {
       Guardian.Wiring wiring = ready.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      ApiRoutes routes = new ApiRoutes(wiring.registry(), wiring.jobs(), system.scheduler(),
-          new ApiRoutes.Settings(settings.apiToken(), settings.askTimeout(), settings.job().maxCount()),
+      ApiRoutes routes = new ApiRoutes(wiring.registry(), wiring.jobs(), wiring.experiments(), system.scheduler(),
+          new ApiRoutes.Settings(settings.apiToken(), settings.askTimeout(), settings.job().maxCount(),
+              settings.experimentsDir()),
           new ApiRoutes.HealthInfo(broker != null, brokerUrl, sink.info()));
       ServerBinding binding;
       try {

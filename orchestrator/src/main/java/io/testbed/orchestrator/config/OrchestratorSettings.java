@@ -23,7 +23,8 @@ public record OrchestratorSettings(
     Duration lineProtocolFlushInterval,
     int telemetryWindowPoints,
     Device device,
-    Job job) {
+    Job job,
+    Experiments experiments) {
 
   /** Config path of the section these settings come from. */
   public static final String SECTION = "testbed.orchestrator";
@@ -63,6 +64,12 @@ public record OrchestratorSettings(
 
   /** Job defaults and limits. */
   public record Job(Duration inferenceTimeout, Duration replyGrace, int maxCount) {}
+
+  /**
+   * Experiment runner: how often progress is reported, how many experiments may run at once (one thread each on the
+   * runner dispatcher), and the dispatcher's config path.
+   */
+  public record Experiments(Duration progressInterval, int maxRunning, String dispatcherPath) {}
 
   /** Reads and validates settings from a full config (one that holds {@code testbed.orchestrator}). */
   public static OrchestratorSettings fromConfig(Config root) {
@@ -120,7 +127,10 @@ public record OrchestratorSettings(
         c.getDuration("line-protocol.flush-interval"),
         c.getInt("telemetry-window-points"),
         new Device(c.getDuration("device.heartbeat-interval"), c.getInt("device.offline-after-missed-heartbeats")),
-        new Job(c.getDuration("job.inference-timeout"), c.getDuration("job.reply-grace"), c.getInt("job.max-count")));
+        new Job(c.getDuration("job.inference-timeout"), c.getDuration("job.reply-grace"), c.getInt("job.max-count")),
+        new Experiments(c.getDuration("experiments.progress-interval"),
+            c.getInt("experiments.dispatcher.thread-pool-executor.fixed-pool-size"),
+            SECTION + ".experiments.dispatcher"));
   }
 
   private void validate(List<String> problems) {
@@ -162,6 +172,15 @@ public record OrchestratorSettings(
     positive(problems, "job.inference-timeout", job.inferenceTimeout);
     if (job.replyGrace.isNegative()) problems.add("job.reply-grace must be >= 0");
     if (job.maxCount < 1) problems.add("job.max-count must be >= 1, was " + job.maxCount);
+    positive(problems, "experiments.progress-interval", experiments.progressInterval);
+    if (experiments.maxRunning < 1) {
+      problems.add("experiments.dispatcher.thread-pool-executor.fixed-pool-size must be >= 1, was " + experiments.maxRunning);
+    }
+  }
+
+  /** Root of the experiment run folders: {@code <data-dir>/experiments}. */
+  public Path experimentsDir() {
+    return dataDir.resolve("experiments");
   }
 
   /** URL of the embedded broker once it listens on {@code port}. */

@@ -3,6 +3,7 @@ package io.testbed.orchestrator.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.testbed.orchestrator.actor.DeviceRegistry;
+import io.testbed.orchestrator.actor.ExperimentManager;
 import io.testbed.orchestrator.actor.JobManager;
 import io.testbed.orchestrator.actor.MqttConnection;
 import io.testbed.orchestrator.model.DeviceView;
@@ -41,14 +42,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The REST API under {@code /api/v1}: health, devices, jobs. GETs are open; mutating routes need
+ * The REST API under {@code /api/v1}: health, devices, jobs, experiments ({@link ExperimentRoutes}). GETs are open; mutating routes need
  * {@code Authorization: Bearer <token>} when a token is configured. Every error body is {@code {"error": "..."}}.
  */
 public final class ApiRoutes extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(ApiRoutes.class);
 
   /** What the routes need to know besides the actors. */
-  public record Settings(Optional<String> apiToken, Duration askTimeout, int maxJobCount) {}
+  public record Settings(Optional<String> apiToken, Duration askTimeout, int maxJobCount, java.nio.file.Path experimentsDir) {}
 
   /** Static facts for {@code /health}: which broker and which time-series destination this orchestrator uses. */
   public record HealthInfo(boolean brokerEmbedded, String brokerUrl, TimeseriesInfo timeseries) {}
@@ -61,10 +62,12 @@ public final class ApiRoutes extends AllDirectives {
   private final ObjectMapper mapper;
   private final Marshaller<Object, RequestEntity> json;
   private final JobRequestParser parser;
+  private final ExperimentRoutes experiments;
 
   public ApiRoutes(
       ActorRef<DeviceRegistry.Command> registry,
       ActorRef<JobManager.Command> jobs,
+      ActorRef<ExperimentManager.Command> experiments,
       Scheduler scheduler,
       Settings settings,
       HealthInfo health) {
@@ -76,6 +79,8 @@ public final class ApiRoutes extends AllDirectives {
     this.mapper = WireCodec.mapper().copy().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
     this.json = Jackson.marshaller(mapper);
     this.parser = new JobRequestParser(mapper, settings.maxJobCount());
+    this.experiments = new ExperimentRoutes(experiments, scheduler, settings.askTimeout(), settings.experimentsDir(), mapper,
+        this::authorized);
   }
 
   /** The whole API, sealed with JSON error bodies for rejections and exceptions. */
@@ -90,7 +95,8 @@ public final class ApiRoutes extends AllDirectives {
                 pathEndOrSingleSlash(() -> concat(
                     get(this::listJobs),
                     post(() -> authorized(() -> entity(Unmarshaller.entityToString(), this::submit))))),
-                path(PathMatchers.segment(), id -> get(() -> job(id)))))))))).seal(rejectionHandler(), exceptionHandler());
+                path(PathMatchers.segment(), id -> get(() -> job(id))))),
+            experiments.routes()))))).seal(rejectionHandler(), exceptionHandler());
   }
 
   // --- routes -------------------------------------------------------------------------------------------------
@@ -150,7 +156,7 @@ public final class ApiRoutes extends AllDirectives {
       JobManager.Rejected r = (JobManager.Rejected) reply;
       StatusCode status = switch (r.kind()) {
         case UNKNOWN_DEVICE -> StatusCodes.NOT_FOUND;
-        case DEVICE_OFFLINE -> StatusCodes.CONFLICT;
+        case DEVICE_OFFLINE, LEASED -> StatusCodes.CONFLICT;
         case UNPROCESSABLE -> StatusCodes.UNPROCESSABLE_ENTITY;
         case UNAVAILABLE -> StatusCodes.SERVICE_UNAVAILABLE;
       };

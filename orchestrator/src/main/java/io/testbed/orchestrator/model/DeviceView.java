@@ -18,7 +18,8 @@ import java.util.Map;
  * @param capabilitiesKnown false while no hello has arrived
  * @param statusChangedNs epoch ns of the last status change (orchestrator clock)
  * @param lastSeenNs epoch ns (orchestrator clock) of the last message from the device, null if none
- * @param run current run tag ({@code none} when no job drives the device)
+ * @param run current run tag ({@code none} when no job or experiment drives the device)
+ * @param leasedBy run id of the experiment holding the device, null when free
  */
 public record DeviceView(
     String id,
@@ -39,7 +40,8 @@ public record DeviceView(
     long malformedMessages,
     long resultsOk,
     long resultsFailed,
-    String run) implements JsonSerializable {
+    String run,
+    String leasedBy) implements JsonSerializable {
 
   public boolean online() {
     return status == DeviceStatus.ONLINE;

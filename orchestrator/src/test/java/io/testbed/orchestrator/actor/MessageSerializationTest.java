@@ -80,7 +80,8 @@ class MessageSerializationTest {
     }
     assertThat(checked).contains("Deliver", "RunInference", "InferenceDone", "HelloReceived", "HeartbeatTick",
         "ReplyTimedOut", "Publish", "Received", "Submit", "Accepted", "JobFound", "DeviceView", "Devices",
-        "InferenceAnswered", "WrappedView");
+        "InferenceAnswered", "WrappedView", "Lease", "Release", "Submit", "RunProgress", "RunEnded", "Subscribe", "Update",
+        "ExperimentView", "DevicesForSubmit", "RunnerEnded", "DeviceLost", "Cancel", "Unresolvable", "InvalidSpec");
   }
 
   @Test
@@ -111,6 +112,9 @@ class MessageSerializationTest {
     if (c == boolean.class || c == Boolean.class) return true;
     if (c == byte[].class) return new byte[] {1, 2, (byte) 0xff};
     if (c == ActorRef.class) return ref;
+    if (com.fasterxml.jackson.databind.JsonNode.class.isAssignableFrom(c)) {
+      return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("runId", "r-1").put("n", 3);
+    }
     if (c == Hello.class) return Fixtures.phoneHello("phone-1");
     if (c == Heartbeat.class) return Fixtures.heartbeat("phone-1", 1);
     if (c == State.class) return State.offline("phone-1", Fixtures.T0);
@@ -157,6 +161,6 @@ class MessageSerializationTest {
   static DeviceView deviceView() {
     Hello h = Fixtures.phoneHello("phone-1");
     return new DeviceView("phone-1", h.kind(), h.profile(), DeviceStatus.ONLINE, 5, true, true, "http://x", h.targets(),
-        h.models(), h.sensors(), h.software(), h.notes(), Fixtures.heartbeat("phone-1", 1), 7L, 1, 2, 3, "none");
+        h.models(), h.sensors(), h.software(), h.notes(), Fixtures.heartbeat("phone-1", 1), 7L, 1, 2, 3, "none", null);
   }
 }

@@ -16,6 +16,7 @@ final class Points {
       if (v instanceof Long l) b.addField(f.getKey(), l.longValue());
       else b.addField(f.getKey(), v.doubleValue());
     }
+    p.textFields().forEach(b::addField);
     return b.build();
   }
 

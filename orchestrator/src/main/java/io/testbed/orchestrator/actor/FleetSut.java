@@ -1,0 +1,103 @@
+package io.testbed.orchestrator.actor;
+
+import io.testbed.experiments.loadgen.Query;
+import io.testbed.experiments.loadgen.QueryCompletion;
+import io.testbed.experiments.loadgen.QueryOutcome;
+import io.testbed.experiments.loadgen.SystemUnderTest;
+import io.testbed.orchestrator.policy.TargetPolicy;
+import io.testbed.protocol.InferenceResult;
+import io.testbed.protocol.Outcome;
+import io.testbed.protocol.Precision;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.typed.Scheduler;
+
+/**
+ * The device fleet as LoadGen's system under test: each query goes, as ONE inference command whose batch size is the
+ * query's sample count (MultiStream and Offline queries included), to the device the {@link TargetPolicy} picks,
+ * through that device's twin ({@link TwinRef#runInference}, the same correlation jobs use). The query completes when
+ * the twin answers; the device's energy figure and output digest travel with the outcome. A {@code device-offline}
+ * answer is also reported to the run, which continues or aborts as the spec says.
+ */
+public final class FleetSut implements SystemUnderTest {
+
+  /** Hears about devices lost during the run (called from any thread; must return quickly). */
+  @FunctionalInterface
+  public interface LossListener {
+    void deviceLost(String deviceId, String reason);
+  }
+
+  /**
+   * @param twins the twin of every device the policy may pick
+   * @param offloadUrls the endpoint of every offload peer, by device id
+   * @param precision the spec's precision; null lets the twin use the target's own
+   * @param commandTimeoutMs the device-side timeout of each command (the scenario's query timeout)
+   * @param askTimeout how long to wait for a twin's answer (beyond the twin's own timeout + grace)
+   */
+  public record Setup(
+      String runId,
+      int repetition,
+      TargetPolicy policy,
+      List<String> devices,
+      Map<String, TwinRef> twins,
+      Map<String, String> offloadUrls,
+      Precision precision,
+      long commandTimeoutMs,
+      Duration askTimeout,
+      Scheduler scheduler) {}
+
+  private final Setup setup;
+  private final LossListener losses;
+  private final Set<String> lost = ConcurrentHashMap.newKeySet();
+  private final Map<Long, String> models = new ConcurrentHashMap<>();
+
+  public FleetSut(Setup setup, LossListener losses) {
+    this.setup = setup;
+    this.losses = losses;
+  }
+
+  @Override
+  public String name() {
+    return "testbed fleet (" + String.join(", ", setup.devices()) + "; policy " + setup.policy().name() + ")";
+  }
+
+  @Override
+  public void issue(Query query, QueryCompletion completion) {
+    TargetPolicy.Decision d = setup.policy().choose(
+        new TargetPolicy.QueryContext(query.id(), query.sampleCount(), setup.repetition()),
+        new TargetPolicy.FleetState(setup.devices(), lost));
+    models.put(query.id(), d.model());
+    TwinRef twin = setup.twins().get(d.deviceId());
+    if (twin == null) {
+      completion.complete(QueryOutcome.failed(Outcome.REJECTED,
+          "policy-error: policy picked device '" + d.deviceId() + "' outside the experiment", d.deviceId(), d.target()));
+      return;
+    }
+    String offloadUrl = d.offloadTo() == null ? null : setup.offloadUrls().get(d.offloadTo());
+    DeviceTwin.InferenceRequest request = new DeviceTwin.InferenceRequest(d.model(), d.target(), setup.precision(),
+        query.sampleCount(), query.sampleIndices().get(0), null, d.offloadTo(), offloadUrl, setup.commandTimeoutMs());
+    twin.runInference(request, setup.runId(), setup.policy().name(), setup.askTimeout(), setup.scheduler())
+        .whenComplete((done, ex) -> completion.complete(done != null ? outcome(d, done.result())
+            : QueryOutcome.failed(Outcome.FAILED, "no-answer: the twin of '" + d.deviceId() + "' did not answer: "
+                + ex.getMessage(), d.deviceId(), d.target())));
+  }
+
+  /** The model a query was sent with (for the time series); null for an unknown query. */
+  public String modelOf(long queryId) {
+    return models.remove(queryId);
+  }
+
+  private QueryOutcome outcome(TargetPolicy.Decision d, InferenceResult r) {
+    if (r.outcome() == Outcome.OK) {
+      QueryOutcome ok = QueryOutcome.ok(d.deviceId(), d.target()).withDigest(r.outputDigest());
+      return r.energyJ() == null ? ok : ok.withEnergy(r.energyJ(), r.energySource());
+    }
+    String reason = r.error() == null || r.error().isBlank() ? r.outcome().wireName() : r.error();
+    if (reason.startsWith(DeviceTwin.DEVICE_OFFLINE) && lost.add(d.deviceId())) losses.deviceLost(d.deviceId(), reason);
+    QueryOutcome failed = QueryOutcome.failed(r.outcome(), reason, d.deviceId(), d.target());
+    return r.energyJ() == null ? failed : failed.withEnergy(r.energyJ(), r.energySource());
+  }
+}
