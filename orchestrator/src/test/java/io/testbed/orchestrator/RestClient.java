@@ -39,7 +39,32 @@ public final class RestClient {
   }
 
   public Answer delete(String path) throws Exception {
-    return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+    return delete(path, null);
+  }
+
+  public Answer delete(String path, String token) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).DELETE();
+    if (token != null) b.header("Authorization", "Bearer " + token);
+    return send(b);
+  }
+
+  /** A raw GET: status, content type and bytes (for files). */
+  public record Raw(int status, String contentType, byte[] body) {}
+
+  public Raw raw(String path) throws Exception {
+    HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(15)).GET()
+        .build(), HttpResponse.BodyHandlers.ofByteArray());
+    return new Raw(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+  }
+
+  /** Reads a server-sent-events stream until the server ends it (or {@code limit} passes): every line, in order. */
+  public java.util.List<String> sse(String path, Duration limit) throws Exception {
+    HttpResponse<java.util.stream.Stream<String>> r = http.send(HttpRequest.newBuilder(URI.create(base + path))
+        .header("Accept", "text/event-stream").timeout(limit).GET().build(), HttpResponse.BodyHandlers.ofLines());
+    if (r.statusCode() != 200) throw new IllegalStateException("SSE answered " + r.statusCode());
+    try (java.util.stream.Stream<String> lines = r.body()) {
+      return lines.toList();
+    }
   }
 
   private Answer send(HttpRequest.Builder b) throws Exception {

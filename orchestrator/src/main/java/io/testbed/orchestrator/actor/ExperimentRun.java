@@ -253,7 +253,7 @@ public final class ExperimentRun extends AbstractBehavior<ExperimentRun.Command>
         status.wireName() + (m.verdict() != null ? " " + m.verdict() : "") + (error != null ? ": " + error : ""),
         status == ExperimentStatus.COMPLETED ? 1 : 0);
     if (error == null) getContext().getLog().info("Experiment {} completed: {} ({})", setup.runId(), m.verdict(), m.bundleDir());
-    else getContext().getLog().warn("Experiment {} {}: {}", setup.runId(), status.wireName(), error);
+    else getContext().getLog().warn("Experiment {} ended {}: {}", setup.runId(), status.wireName(), error);
     manager.tell(new ExperimentManager.RunEnded(setup.runId(), status, m.verdict(), m.bundleDir(), error, m.summary()));
     return Behaviors.stopped();
   }

@@ -1,0 +1,260 @@
+package io.testbed.orchestrator.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
+import io.testbed.orchestrator.FakeDevice;
+import io.testbed.orchestrator.Fixtures;
+import io.testbed.orchestrator.RestClient;
+import io.testbed.orchestrator.RestClient.Answer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The experiment routes through the real bound server, the embedded broker and test-side devices speaking real MQTT:
+ * 400 with every problem, 422 naming unknowns, 404 for unknown runs, a run to completion followed over server-sent
+ * events, its bundle files with their content types, path traversal refused, the lease refusing jobs (409), cancel.
+ */
+class ExperimentApiTest {
+  static final String TOKEN = "s3cret";
+  static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir static Path dataDir;
+  static RunningOrchestrator orchestrator;
+  static RestClient rest;
+  static FakeDevice phone;
+  static FakeDevice phone2;
+  static FakeDevice cloud;
+
+  @BeforeAll
+  static void start() throws Exception {
+    orchestrator = Orchestrator.start(ConfigFactory.parseMap(Map.of(
+        "testbed.orchestrator.http.port", 0,
+        "testbed.orchestrator.embedded-broker.port", 0,
+        "testbed.orchestrator.api-token", TOKEN,
+        "testbed.orchestrator.influx.url", "",
+        "testbed.orchestrator.data-dir", dataDir.toString(),
+        "testbed.orchestrator.experiments.progress-interval", "100ms",
+        "testbed.orchestrator.line-protocol.flush-interval", "200ms")));
+    rest = new RestClient(orchestrator.restUrl());
+    phone = FakeDevice.start(orchestrator.brokerUrl(), Fixtures.phoneHello("phone-1"));
+    phone2 = FakeDevice.start(orchestrator.brokerUrl(), Fixtures.phoneHello("phone-2"));
+    cloud = FakeDevice.start(orchestrator.brokerUrl(), Fixtures.cloudHello("cloud-1", "http://127.0.0.1:9999/infer"));
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> rest.get("/api/v1/health").json().path("devices").path("online").asInt() == 3);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    for (FakeDevice d : new FakeDevice[] {phone, phone2, cloud}) if (d != null) d.close();
+    if (orchestrator != null) orchestrator.stop().toCompletableFuture().get();
+  }
+
+  static String spec(String name, String device, String target, long minDurationMs, long minQueries) {
+    return """
+        {"name":"%s","type":"inference","devices":[{"id":"%s"}],"models":["mobilenet"],
+         "policy":{"kind":"fixed","target":"%s"},
+         "scenario":{"kind":"SingleStream","minDurationMs":%d,"minQueryCount":%d,"queryTimeoutMs":5000},
+         "onDeviceLoss":"abort"}""".formatted(name, device, target, minDurationMs, minQueries);
+  }
+
+  static JsonNode awaitEnd(String runId) {
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+      String s = rest.get("/api/v1/experiments/" + runId).json().path("status").asText();
+      return s.equals("completed") || s.equals("failed") || s.equals("cancelled");
+    });
+    try {
+      return rest.get("/api/v1/experiments/" + runId).json();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void invalidSpecIs400WithEveryProblem() throws Exception {
+    String bad = """
+        {"name":"","type":"training","devices":[],"models":["mobilenet"],"policy":{"kind":"fixed","target":"cpu"},
+         "scenario":{"kind":"Server","minDurationMs":-1},"colour":"red"}""";
+    Answer a = rest.post("/api/v1/experiments", bad, TOKEN);
+    assertThat(a.status()).isEqualTo(400);
+    assertThat(a.error()).isEqualTo("invalid spec");
+    List<String> paths = a.json().path("problems").findValuesAsText("path");
+    assertThat(paths).contains("name", "type", "devices", "scenario.targetQps", "scenario.minDurationMs", "colour");
+    assertThat(a.json().path("problems").findValuesAsText("message")).allMatch(m -> !m.isBlank());
+    assertThat(rest.post("/api/v1/experiments", "not json", TOKEN).status()).isEqualTo(400);
+  }
+
+  @Test
+  void unknownDevicesModelsAndTargetsAre422NamingThem() throws Exception {
+    String spec = """
+        {"name":"x","type":"inference","devices":[{"id":"phone-9"},{"id":"phone-1"}],"models":["mobilenet","gpt-7"],
+         "policy":{"kind":"fixed","target":"npu"},"scenario":{"kind":"SingleStream"}}""";
+    Answer a = rest.post("/api/v1/experiments", spec, TOKEN);
+    assertThat(a.status()).isEqualTo(422);
+    assertThat(a.json().path("unknown").path("devices").findValuesAsText("")).isEmpty();
+    assertThat(a.json().path("unknown").path("devices").get(0).asText()).isEqualTo("phone-9");
+    assertThat(a.json().path("unknown").path("models").get(0).asText()).isEqualTo("gpt-7");
+    assertThat(a.json().path("unknown").path("targets").get(0).asText()).isEqualTo("phone-1:npu");
+    assertThat(a.error()).contains("phone-9", "gpt-7", "phone-1:npu");
+  }
+
+  @Test
+  void unknownRunsAre404() throws Exception {
+    for (String p : List.of("", "/events", "/bundle", "/files/summary.json")) {
+      Answer a = rest.get("/api/v1/experiments/nope-1" + p);
+      assertThat(a.status()).as(p).isEqualTo(404);
+      assertThat(a.error()).contains("nope-1");
+    }
+    assertThat(rest.delete("/api/v1/experiments/nope-1", TOKEN).status()).isEqualTo(404);
+  }
+
+  @Test
+  void mutatingRoutesNeedTheToken() throws Exception {
+    assertThat(rest.post("/api/v1/experiments", spec("t", "phone-1", "cpu", 100, 10), null).status()).isEqualTo(401);
+    assertThat(rest.delete("/api/v1/experiments/any", null).status()).isEqualTo(401);
+    assertThat(rest.post("/api/v1/experiments/any/cancel", "", "wrong").status()).isEqualTo(401);
+  }
+
+  @Test
+  void runsToCompletionStreamsProgressAndServesItsBundle() throws Exception {
+    Answer accepted = rest.post("/api/v1/experiments", spec("api-single", "phone-1", "cpu", 1500, 100), TOKEN);
+    assertThat(accepted.status()).isEqualTo(202);
+    String runId = accepted.json().path("runId").asText();
+    assertThat(runId).startsWith("api-single-");
+    assertThat(accepted.location()).contains("/api/v1/experiments/" + runId);
+    assertThat(accepted.json().path("status").asText()).isIn("queued", "running");
+
+    List<String> lines = rest.sse("/api/v1/experiments/" + runId + "/events", Duration.ofSeconds(60));
+    List<String> events = lines.stream().filter(l -> l.startsWith("event:")).map(l -> l.substring(6).trim()).toList();
+    assertThat(events).contains("progress");
+    assertThat(events.get(events.size() - 1)).isEqualTo("completed");
+    List<JsonNode> data = lines.stream().filter(l -> l.startsWith("data:")).map(l -> read(l.substring(5))).toList();
+    assertThat(data).anyMatch(d -> d.path("phase").asText().equals("running") && d.path("queriesDone").asLong() > 0
+        && d.path("queriesTotal").asLong() > 0 && d.has("etaSeconds"));
+    assertThat(data.get(data.size() - 1).path("status").asText()).isEqualTo("completed");
+
+    JsonNode done = rest.get("/api/v1/experiments/" + runId).json();
+    assertThat(done.path("status").asText()).isEqualTo("completed");
+    assertThat(done.path("verdict").asText()).isEqualTo("VALID");
+    assertThat(done.path("summary").path("aggregate").path("result").asText()).isEqualTo("VALID");
+    assertThat(done.path("summary").path("repetitions").get(0).path("summary").path("scenario").asText())
+        .isEqualTo("SingleStream");
+    assertThat(Path.of(done.path("bundle").asText())).isEqualTo(dataDir.resolve("experiments").resolve(runId).toAbsolutePath());
+    assertThat(rest.get("/api/v1/experiments").json().findValuesAsText("runId")).contains(runId);
+    // the device is free again
+    assertThat(rest.get("/api/v1/devices/phone-1").json().path("leasedBy").isMissingNode()
+        || rest.get("/api/v1/devices/phone-1").json().path("leasedBy").isNull()).isTrue();
+
+    JsonNode bundle = rest.get("/api/v1/experiments/" + runId + "/bundle").json();
+    assertThat(bundle.path("files").findValuesAsText("name")).contains("spec.json", "devices.json", "seeds.json",
+        "queries.csv", "mlperf_log_summary.txt", "summary.json", "events.json", "plots/latency-cdf.png",
+        "plots/latency-over-time.png", "plots/energy-per-query.png");
+
+    String base = "/api/v1/experiments/" + runId + "/files/";
+    RestClient.Raw txt = rest.raw(base + "mlperf_log_summary.txt");
+    assertThat(txt.status()).isEqualTo(200);
+    assertThat(txt.contentType()).startsWith("text/plain");
+    assertThat(new String(txt.body(), StandardCharsets.UTF_8)).contains("Result is : VALID", "SingleStream");
+    RestClient.Raw csv = rest.raw(base + "queries.csv");
+    assertThat(csv.contentType()).startsWith("text/csv");
+    long rows = new String(csv.body(), StandardCharsets.UTF_8).lines().count() - 1;
+    assertThat(rows).isEqualTo(done.path("summary").path("repetitions").get(0).path("summary").path("queryCount").asLong());
+    RestClient.Raw png = rest.raw(base + "plots/latency-cdf.png");
+    assertThat(png.status()).isEqualTo(200);
+    assertThat(png.contentType()).isEqualTo("image/png");
+    assertThat(png.body()).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+    assertThat(rest.raw(base + "summary.json").contentType()).startsWith("application/json");
+    assertThat(rest.raw(base + "nothing.txt").status()).isEqualTo(404);
+    // traversal: encoded and raw dot segments, absolute names
+    for (String evil : List.of("..%2F..%2Ftimeseries.lp", "%2E%2E/%2E%2E/x", "plots/..%2F..%2Fspec.json", "%2Fetc%2Fpasswd")) {
+      RestClient.Raw r = rest.raw(base + evil);
+      assertThat(r.status()).as(evil).isIn(400, 404);
+      assertThat(new String(r.body(), StandardCharsets.UTF_8)).as(evil).contains("error");
+    }
+    // the line-protocol file holds the query points, tagged with the run
+    await().atMost(Duration.ofSeconds(5)).until(() -> linesWith("query,", "run=" + runId) == rows);
+    assertThat(linesWith("experiment_event,", "run=" + runId)).isGreaterThanOrEqualTo(3); // started, repetition, completed
+    assertThat(linesWith("inference,", "run=" + runId)).isEqualTo(rows);
+    assertThat(rest.delete("/api/v1/experiments/" + runId, TOKEN).status()).isEqualTo(409);
+  }
+
+  @Test
+  void leasedDeviceRefusesJobsAndQueuesASecondExperimentUntilCancelled() throws Exception {
+    Answer first = rest.post("/api/v1/experiments", spec("api-long", "phone-2", "cpu", 60_000, 100), TOKEN);
+    assertThat(first.status()).isEqualTo(202);
+    String runId = first.json().path("runId").asText();
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> rest.get("/api/v1/experiments/" + runId).json().path("queriesDone").asLong() > 0);
+    assertThat(rest.get("/api/v1/devices/phone-2").json().path("leasedBy").asText()).isEqualTo(runId);
+    assertThat(rest.get("/api/v1/devices/phone-2").json().path("run").asText()).isEqualTo(runId);
+
+    Answer job = rest.post("/api/v1/jobs",
+        "{\"deviceId\":\"phone-2\",\"model\":\"mobilenet\",\"target\":\"cpu\",\"count\":1}", TOKEN);
+    assertThat(job.status()).isEqualTo(409);
+    assertThat(job.error()).contains("phone-2", runId);
+
+    Answer second = rest.post("/api/v1/experiments", spec("api-queued", "phone-2", "cpu", 500, 64), TOKEN);
+    assertThat(second.status()).isEqualTo(202);
+    String queuedId = second.json().path("runId").asText();
+    JsonNode q = rest.get("/api/v1/experiments/" + queuedId).json();
+    assertThat(q.path("status").asText()).isEqualTo("queued");
+    assertThat(q.path("waitingFor").get(0).asText()).isEqualTo("phone-2");
+
+    Answer cancel = rest.post("/api/v1/experiments/" + runId + "/cancel", "", TOKEN);
+    assertThat(cancel.status()).isEqualTo(202);
+    JsonNode cancelled = awaitEnd(runId);
+    assertThat(cancelled.path("status").asText()).isEqualTo("cancelled");
+    assertThat(cancelled.path("error").asText()).contains("cancelled over REST");
+
+    JsonNode second2 = awaitEnd(queuedId);
+    assertThat(second2.path("status").asText()).isEqualTo("completed");
+    assertThat(second2.path("startedNs").asLong()).isGreaterThanOrEqualTo(cancelled.path("finishedNs").asLong());
+    await().atMost(Duration.ofSeconds(5)).until(() -> rest.post("/api/v1/jobs",
+        "{\"deviceId\":\"phone-2\",\"model\":\"mobilenet\",\"target\":\"cpu\",\"count\":1}", TOKEN).status() == 202);
+  }
+
+  @Test
+  void cancellingAQueuedRunEndsItAtOnce() throws Exception {
+    String blocker = rest.post("/api/v1/experiments", spec("api-blocker", "cloud-1", "cpu", 60_000, 100), TOKEN)
+        .json().path("runId").asText();
+    String queued = rest.post("/api/v1/experiments", spec("api-waiting", "cloud-1", "cpu", 100, 10), TOKEN)
+        .json().path("runId").asText();
+    assertThat(rest.get("/api/v1/experiments/" + queued).json().path("status").asText()).isEqualTo("queued");
+    Answer c = rest.delete("/api/v1/experiments/" + queued, TOKEN);
+    assertThat(c.status()).isEqualTo(202);
+    assertThat(c.json().path("status").asText()).isEqualTo("cancelled");
+    List<String> lines = rest.sse("/api/v1/experiments/" + queued + "/events", Duration.ofSeconds(10));
+    assertThat(lines.stream().filter(l -> l.startsWith("event:")).toList()).containsExactly("event:cancelled");
+    assertThat(rest.get("/api/v1/experiments/" + queued + "/bundle").status()).isEqualTo(409);
+    assertThat(rest.delete("/api/v1/experiments/" + blocker, TOKEN).status()).isEqualTo(202);
+    assertThat(awaitEnd(blocker).path("status").asText()).isEqualTo("cancelled");
+  }
+
+  static JsonNode read(String s) {
+    try {
+      return JSON.readTree(s);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static long linesWith(String prefix, String tag) throws Exception {
+    long n = 0;
+    try (var files = Files.list(dataDir)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".lp")).toList()) {
+        n += Files.readAllLines(f).stream().filter(l -> l.startsWith(prefix) && l.contains(tag)).count();
+      }
+    }
+    return n;
+  }
+}
