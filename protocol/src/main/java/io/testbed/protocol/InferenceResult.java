@@ -1,6 +1,8 @@
 package io.testbed.protocol;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Map;
 
 /**
  * A device reports how an inference went, on {@code .../replies}.
@@ -14,6 +16,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param outputDigest SHA-256 prefix (hex) of the output tensor bytes; equal inputs on equal models give equal digests
  * @param energyJ energy of this inference on the requesting device, null when unknown
  * @param energySource whether {@code energyJ} is {@code metered} or {@code modelled}
+ * @param metrics further per-inference measurements, units in the names (e.g. {@code psnrDb}, {@code agreement}), or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record InferenceResult(
@@ -37,8 +40,10 @@ public record InferenceResult(
     Double energyJ,
     PowerSource energySource,
     Long bytesSent,
-    Long bytesReceived)
+    Long bytesReceived,
+    Map<String, Double> metrics)
     implements WireMessage {
+  @JsonCreator
   public InferenceResult {
     SchemaVersion.check(schemaVersion);
     Checks.id("deviceId", deviceId);
@@ -57,5 +62,26 @@ public record InferenceResult(
     Checks.optionalFinite("energyJ", energyJ);
     if (energyJ != null) Checks.present("energySource", energySource);
     if (endNs < startNs) throw new IllegalArgumentException("endNs must be >= startNs");
+    metrics = metrics == null || metrics.isEmpty() ? null : Map.copyOf(metrics);
+    if (metrics != null) metrics.forEach((k, v) -> Checks.optionalFinite("metrics." + k, v));
+  }
+
+  /** A result without extra metrics. */
+  public InferenceResult(int schemaVersion, String deviceId, long timestampNs, String correlationId, String model,
+      String target, Precision precision, String executedOn, int batchSize, Outcome outcome, String error,
+      double latencyMs, double computeMs, Double networkMs, long startNs, long endNs, String outputDigest,
+      Double energyJ, PowerSource energySource, Long bytesSent, Long bytesReceived) {
+    this(schemaVersion, deviceId, timestampNs, correlationId, model, target, precision, executedOn, batchSize, outcome,
+        error, latencyMs, computeMs, networkMs, startNs, endNs, outputDigest, energyJ, energySource, bytesSent,
+        bytesReceived, null);
+  }
+
+  /** The same result with extra metrics added (e.g. fidelity measured after the inference). */
+  public InferenceResult withMetrics(Map<String, Double> extra) {
+    java.util.Map<String, Double> all = new java.util.TreeMap<>(metrics == null ? Map.of() : metrics);
+    all.putAll(extra);
+    return new InferenceResult(schemaVersion, deviceId, timestampNs, correlationId, model, target, precision, executedOn,
+        batchSize, outcome, error, latencyMs, computeMs, networkMs, startNs, endNs, outputDigest, energyJ, energySource,
+        bytesSent, bytesReceived, all);
   }
 }

@@ -15,10 +15,15 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = InferenceCommand.class, name = "inference-command"),
   @JsonSubTypes.Type(value = InferenceResult.class, name = "inference-result"),
   @JsonSubTypes.Type(value = PowerSampleBatch.class, name = "power-samples"),
-  @JsonSubTypes.Type(value = ErrorReply.class, name = "error")
+  @JsonSubTypes.Type(value = ErrorReply.class, name = "error"),
+  @JsonSubTypes.Type(value = SetInterference.class, name = "set-interference"),
+  @JsonSubTypes.Type(value = SetNetwork.class, name = "set-network"),
+  @JsonSubTypes.Type(value = SetMode.class, name = "set-mode"),
+  @JsonSubTypes.Type(value = ControlAck.class, name = "control-ack")
 })
 public sealed interface WireMessage
-    permits Hello, State, Heartbeat, InferenceCommand, InferenceResult, PowerSampleBatch, ErrorReply {
+    permits Hello, State, Heartbeat, InferenceCommand, InferenceResult, PowerSampleBatch, ErrorReply, SetInterference,
+        SetNetwork, SetMode, ControlAck {
   int schemaVersion();
 
   String deviceId();

@@ -48,4 +48,26 @@ class WireCodecTest {
     assertThatThrownBy(() -> new InferenceResult(1, "a", 1, "c", "m", "cpu", Precision.FP32, "a", 1, Outcome.FAILED, null,
         0, 0, null, 0, 0, null, null, null, null, null)).hasMessageContaining("error is required");
   }
+
+  @Test
+  void controlCommandsValidateTheirRanges() {
+    assertThatThrownBy(() -> new SetInterference(1, "a", 1, "c", 1.5, 0)).hasMessageContaining("cpuLevel must be in [0, 1]");
+    assertThatThrownBy(() -> new SetNetwork(1, "a", 1, "c", "cloud-1", null, -130.0, null, null, null, null))
+        .hasMessageContaining("rssiDbm must be in [-120, 0]");
+    assertThatThrownBy(() -> new SetNetwork(1, "a", 1, "c", "cloud-1", "5g", -60.0, null, null, null, null))
+        .hasMessageContaining("technology must be wifi or lte");
+    assertThatThrownBy(() -> new SetNetwork(1, "a", 1, "c", "cloud-1", null, null, null, null, null, null))
+        .hasMessageContaining("set at least one");
+    assertThatThrownBy(() -> new SetMode(1, "a", 1, "c", "far", null, null)).hasMessageContaining("farDeviceId is required");
+    assertThatThrownBy(() -> new ControlAck(1, "a", 1, "c", false, null, null)).hasMessageContaining("error is required");
+  }
+
+  @Test
+  void withMetricsAddsToExistingMetrics() {
+    InferenceResult r = new InferenceResult(1, "a", 1, "c", "m", "cpu", Precision.FP32, "a", 1, Outcome.OK, null,
+        1, 1, null, 0, 0, null, null, null, null, null);
+    assertThat(r.metrics()).isNull();
+    assertThat(r.withMetrics(java.util.Map.of("psnrDb", 30.0)).withMetrics(java.util.Map.of("agreement", 1.0)).metrics())
+        .containsEntry("psnrDb", 30.0).containsEntry("agreement", 1.0);
+  }
 }

@@ -37,7 +37,19 @@ class WireFixturesTest {
             PowerSource.MODELLED, 100.0, List.of(new PowerSample(1764489602990000000L, 1.5, null, null),
                 new PowerSample(T + 3_000_000_000L, 2.25, 3.8, 0.59)))),
         Arguments.of("error", new ErrorReply(1, "phone-1", T + 2_000_000_000L, "job-1/4", "unknown-model",
-            "model 'vgg' is not in this device's zoo")));
+            "model 'vgg' is not in this device's zoo")),
+        Arguments.of("set-interference", new SetInterference(1, "phone-1", T + 4_000_000_000L, "run-1/ev-2", 0.75, 0.25)),
+        Arguments.of("set-network", new SetNetwork(1, "phone-1", T + 5_000_000_000L, "run-1/ev-3", "cloud-1", "wifi", -82.0,
+            null, null, null, null)),
+        Arguments.of("set-mode", new SetMode(1, "sensor-node-1", T + 6_000_000_000L, "run-2/ev-1", "far", "edge-box-1",
+            "http://127.0.0.1:9002")),
+        Arguments.of("control-ack", new ControlAck(1, "phone-1", T + 5_001_000_000L, "run-1/ev-3", true, null,
+            Map.of("rateMbps", 6.5, "delayMs", 35.0))),
+        Arguments.of("heartbeat-links", new Heartbeat(1, "sensor-node-1", T + 1_000_000_000L, 8, 0.5, 1048576, 8388608, 56.5,
+            PowerSource.MODELLED, null, null, null, Map.of("cloud-1", -67.0, "edge-box-1", -45.0), "nsp")),
+        Arguments.of("inference-result-metrics", new InferenceResult(1, "sensor-node-1", 1764489602100000000L, "run-2/7",
+            "mobilenet", "cpu", Precision.FP32, "sensor-node-1", 1, Outcome.OK, null, 40.0, 38.0, null,
+            1764489602000000000L, 1764489602040000000L, null, null, null, null, null, Map.of("psnrDb", 31.5, "agreement", 1.0))));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -53,6 +65,6 @@ class WireFixturesTest {
     JsonNode fixtureTree = WireCodec.mapper().readTree(json);
     JsonNode writtenTree = WireCodec.mapper().readTree(WireCodec.encode(expected));
     assertThat(writtenTree).isEqualTo(fixtureTree);
-    assertThat(writtenTree.get("type").asText()).isEqualTo(name);
+    assertThat(name).startsWith(writtenTree.get("type").asText());
   }
 }
