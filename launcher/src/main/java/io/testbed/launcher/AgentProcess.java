@@ -24,8 +24,8 @@ final class AgentProcess implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
-    cmd.add("-cp");
-    cmd.add(System.getProperty("testbed.classpath", System.getProperty("java.class.path")));
+    // Agents log INFO to stdout, which goes to runs/logs/<device>.log.
+    cmd.add("-Dlogback.configurationFile=io/testbed/agent/agent-logback.xml");
     cmd.add(Testbed.class.getName());
     cmd.add(m.servesOffload() ? "cloud-agent" : "device-agent");
     cmd.addAll(List.of("--id", m.id(), "--profile", m.profile(), "--broker", brokerUrl));
@@ -33,7 +33,11 @@ final class AgentProcess implements AutoCloseable {
     try {
       Files.createDirectories(logDir);
       Path log = logDir.resolve(m.id() + ".log");
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+      // The class path goes in the environment, not on the command line: ONNX Runtime 1.29 crashed at start-up in
+      // processes whose /proc/self/cmdline exceeded ~4 KB (see device-agents DeviceAgent.warnIfCommandLineTooLong).
+      pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+      Process p = pb.start();
       return new AgentProcess(m, log, p);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start agent " + m.id(), e);
