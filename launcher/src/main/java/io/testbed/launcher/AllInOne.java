@@ -61,7 +61,10 @@ public final class AllInOne implements AutoCloseable {
     agents.forEach(a -> wanted.add(a.member.id()));
     while (true) {
       Set<String> online = new HashSet<>();
-      for (JsonNode d : api.devices()) if ("online".equals(d.path("status").asText())) online.add(d.path("id").asText());
+      // Online and announced: its hello (kind, targets, models) has arrived, not only its state.
+      for (JsonNode d : api.devices()) {
+        if ("online".equals(d.path("status").asText()) && d.hasNonNull("kind")) online.add(d.path("id").asText());
+      }
       if (online.containsAll(wanted)) return;
       for (AgentProcess a : agents) {
         if (!a.isAlive()) {

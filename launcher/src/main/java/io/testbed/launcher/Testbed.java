@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       UpCommand.class,
       DemoCommand.class,
+      BenchCommand.class,
       OrchestratorCommand.class,
       DeviceAgentCommand.class,
       CloudAgentCommand.class,

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 /** Reads the Grafana dashboards of dashboards/grafana and turns every panel query into runnable InfluxQL. */
 final class DashboardQueries {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern UNKNOWN_VARIABLE = Pattern.compile("\\$[A-Za-z_]");
   private static final Pattern ALIAS = Pattern.compile("AS \"([A-Za-z0-9_]+)\"");
 
   /** One panel query with the columns its aliases promise. */
@@ -39,7 +40,7 @@ final class DashboardQueries {
             String q = t.path("query").asText();
             String sub = q.replace("$timeFilter", "time > now() - 1h").replace("$__interval", "1s")
                 .replace("/^$run$/", "/^" + run + "$/").replace("/^$device$/", "/^" + device + "$/");
-            if (sub.contains("$")) throw new IllegalStateException(f.getFileName() + " '" + panel.path("title").asText() + "' uses an unknown variable: " + q);
+            if (UNKNOWN_VARIABLE.matcher(sub).find()) throw new IllegalStateException(f.getFileName() + " '" + panel.path("title").asText() + "' uses an unknown variable: " + q);
             List<String> cols = new ArrayList<>();
             cols.add("time");
             Matcher m = ALIAS.matcher(q);
