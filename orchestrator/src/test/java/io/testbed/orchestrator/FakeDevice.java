@@ -29,11 +29,18 @@ public final class FakeDevice implements AutoCloseable {
   private final MqttClient client;
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
   private final AtomicLong seq = new AtomicLong();
+  private volatile long replyDelayMs;
   public final List<InferenceCommand> commands = new CopyOnWriteArrayList<>();
 
   private FakeDevice(Hello hello, MqttClient client) {
     this.hello = hello;
     this.client = client;
+  }
+
+  /** Answers every later command after {@code ms} milliseconds (0: at once). */
+  public FakeDevice replyAfter(long ms) {
+    replyDelayMs = ms;
+    return this;
   }
 
   public static FakeDevice start(String brokerUrl, Hello hello) throws MqttException {
@@ -50,13 +57,16 @@ public final class FakeDevice implements AutoCloseable {
     o.setCleanSession(true);
     o.setMaxInflight(1000);
     o.setWill(Topics.state(id), WireCodec.encode(State.offline(id, Fixtures.T0)), 1, true);
+    if (brokerUrl.startsWith("tcp://")) o.setSocketFactory(new io.testbed.orchestrator.adapter.mqtt.NoDelaySocketFactory());
     options.accept(o);
     client.connect(o);
     FakeDevice device = new FakeDevice(hello, client);
     client.subscribe(Topics.commands(id), 1, (topic, message) -> {
       InferenceCommand c = WireCodec.decode(message.getPayload(), InferenceCommand.class);
       device.commands.add(c);
-      device.executor.execute(() -> device.answer(c)); // never block Paho's callback thread
+      // never block Paho's callback thread
+      if (device.replyDelayMs > 0) device.executor.schedule(() -> device.answer(c), device.replyDelayMs, TimeUnit.MILLISECONDS);
+      else device.executor.execute(() -> device.answer(c));
     });
     device.publish(Topics.hello(id), hello, true);
     device.publish(Topics.state(id), State.online(id, Fixtures.T0), true);

@@ -108,6 +108,7 @@ public final class PahoMqttPort implements MqttPort {
     settings.username().ifPresent(o::setUserName);
     settings.password().ifPresent(p -> o.setPassword(p.toCharArray()));
     if (settings.tlsCaFile().isPresent()) o.setSocketFactory(socketFactory(settings.tlsCaFile().get()));
+    else if (url.startsWith("tcp://")) o.setSocketFactory(new NoDelaySocketFactory());
     return o;
   }
 
