@@ -24,6 +24,9 @@ public final class RunningCloudAgent implements AutoCloseable {
 
   public RunningAgent agent() { return agent; }
 
+  /** The recommendation server behind {@code endpoint() + "/v1/rec"}, if this agent serves recommendation models. */
+  public java.util.Optional<io.testbed.cloud.rec.RecServer> rec() { return server.rec(); }
+
   /** Counters of the server: served, bad requests (400), rejected (503), failed (500). */
   public InferenceService service() { return server.service(); }
 

@@ -20,17 +20,32 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
-/** The inference server's routes: {@code POST /v1/infer} (binary offload contract), {@code GET /v1/health}, {@code GET /v1/models}. */
+/**
+ * The inference server's routes: {@code POST /v1/infer} (binary offload contract), {@code GET /v1/health}, {@code GET /v1/models},
+ * and the recommendation routes ({@link RecRoutes}) when the server has a recommendation server.
+ */
 public final class InferenceRoutes extends AllDirectives {
   private final InferenceService service;
   private final long maxBodyBytes;
+  private final RecRoutes rec;
 
   public InferenceRoutes(InferenceService service, long maxBodyBytes) {
+    this(service, maxBodyBytes, null);
+  }
+
+  /** With {@code rec} non-null the recommendation routes ({@code /v1/rec/...}) are served too. */
+  public InferenceRoutes(InferenceService service, long maxBodyBytes, RecRoutes rec) {
     this.service = service;
     this.maxBodyBytes = maxBodyBytes;
+    this.rec = rec;
   }
 
   public Route routes() {
+    Route offload = offloadRoutes();
+    return rec == null ? offload : concat(rec.routes(), offload);
+  }
+
+  private Route offloadRoutes() {
     return concat(
         path(segment("v1").slash("infer"), this::infer),
         path(segment("v1").slash("health"), () -> get(() -> json(service.health()))),

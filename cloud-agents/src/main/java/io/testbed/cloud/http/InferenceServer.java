@@ -3,6 +3,8 @@ package io.testbed.cloud.http;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.testbed.cloud.config.CloudSettings;
+import io.testbed.cloud.rec.RecApi;
+import io.testbed.cloud.rec.RecServer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -26,17 +28,25 @@ public final class InferenceServer implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final ServerBinding binding;
   private final InferenceService service;
+  private final RecServer rec;
   private final String url;
 
-  private InferenceServer(ActorSystem<Void> system, ServerBinding binding, InferenceService service, String url) {
+  private InferenceServer(ActorSystem<Void> system, ServerBinding binding, InferenceService service, RecServer rec, String url) {
     this.system = system;
     this.binding = binding;
     this.service = service;
+    this.rec = rec;
     this.url = url;
   }
 
   /** Binds the server; throws IllegalStateException naming the address when it cannot. The service is closed with the server. */
-  public static InferenceServer start(CloudSettings s, InferenceService service) {
+  public static InferenceServer start(CloudSettings s, InferenceService service) { return start(s, service, null); }
+
+  /**
+   * Binds the server with the recommendation routes of {@code rec} (null: none) on the same port; the service and the
+   * recommendation server are closed with it (also when binding fails).
+   */
+  public static InferenceServer start(CloudSettings s, InferenceService service, RecServer rec) {
     Config pekko = ConfigFactory.parseMap(Map.of(
         "pekko.loggers", java.util.List.of("org.apache.pekko.event.slf4j.Slf4jLogger"),
         "pekko.logging-filter", "org.apache.pekko.event.slf4j.Slf4jLoggingFilter",
@@ -50,15 +60,16 @@ public final class InferenceServer implements AutoCloseable {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "inference-server", pekko);
     try {
       ServerBinding binding = Http.get(system).newServerAt(s.httpHost(), s.httpPort())
-          .bind(new InferenceRoutes(service, s.maxBodyBytes()).routes())
+          .bind(new InferenceRoutes(service, s.maxBodyBytes(), rec == null ? null : new RecRoutes(new RecApi(rec), s.maxBodyBytes())).routes())
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       InetSocketAddress a = binding.localAddress();
       String url = "http://" + hostForUrl(s.endpointHost()) + ":" + a.getPort();
       LOG.info("inference server listening on {} (bound {}:{}), models {}", url, s.httpHost(), a.getPort(), service.models());
-      return new InferenceServer(system, binding, service, url);
+      return new InferenceServer(system, binding, service, rec, url);
     } catch (Exception e) {
       system.terminate();
       service.close();
+      if (rec != null) rec.close();
       Throwable cause = e instanceof java.util.concurrent.ExecutionException || e instanceof CompletionException ? e.getCause() : e;
       throw new IllegalStateException("cannot bind inference server on " + s.httpHost() + ":" + s.httpPort() + ": " + cause, cause);
     }
@@ -73,6 +84,9 @@ public final class InferenceServer implements AutoCloseable {
 
   public InferenceService service() { return service; }
 
+  /** The recommendation server behind {@code /v1/rec}, if any. */
+  public java.util.Optional<RecServer> rec() { return java.util.Optional.ofNullable(rec); }
+
   @Override
   public void close() {
     try {
@@ -81,6 +95,7 @@ public final class InferenceServer implements AutoCloseable {
       LOG.debug("unbind: {}", e.toString());
     }
     service.close();
+    if (rec != null) rec.close();
     system.terminate();
     try {
       system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
