@@ -3,7 +3,17 @@ package io.testbed.agent.app;
 import io.testbed.agent.adapter.cgroup.CgroupV1CpuCap;
 import io.testbed.agent.adapter.http.HttpOffloadClient;
 import io.testbed.agent.adapter.mqtt.PahoMqttAdapter;
+import io.testbed.agent.adapter.shaper.RelayShaper;
+import io.testbed.agent.adapter.shaper.TcShaper;
+import io.testbed.agent.adapter.sysfs.SysfsCpuFrequency;
 import io.testbed.agent.config.AgentSettings;
+import io.testbed.agent.config.AutoScaleSettings;
+import io.testbed.agent.exec.ControlHandler;
+import io.testbed.agent.interference.InterferenceGenerator;
+import io.testbed.agent.network.NetworkState;
+import io.testbed.agent.port.CpuFrequency;
+import io.testbed.agent.port.NetworkShaper;
+import io.testbed.agent.power.RadioEnergyModel;
 import io.testbed.agent.config.TargetProfile;
 import io.testbed.agent.exec.CommandExecutor;
 import io.testbed.agent.exec.CommandHandler;
@@ -58,6 +68,8 @@ public final class DeviceAgent {
     private OffloadPort offload;
     private ThermalZones thermal = ThermalZones.system();
     private long pid = ProcessHandle.current().pid();
+    private NetworkShaper shaper;
+    private CpuFrequency cpuFrequency;
 
     private Builder(AgentSettings settings) { this.settings = settings; }
 
@@ -77,6 +89,12 @@ public final class DeviceAgent {
 
     public Builder thermal(ThermalZones t) { this.thermal = t; return this; }
 
+    /** The network shaper of the offload links (default: from {@code network.shaper}); not closed by the agent. */
+    public Builder shaper(NetworkShaper s) { this.shaper = s; return this; }
+
+    /** Real DVFS control (default: cpufreq sysfs on real devices, none when emulated). */
+    public Builder cpuFrequency(CpuFrequency f) { this.cpuFrequency = f; return this; }
+
     /** The process to cap (default: this one). */
     public Builder pid(long p) { this.pid = p; return this; }
 
@@ -88,6 +106,7 @@ public final class DeviceAgent {
       boolean ownsEngine = engine == null;
       InferenceEngine eng = ownsEngine ? new InferenceEngine(ModelZoo.of(settings.models()), settings.threads()) : engine;
       CpuCap cap = null;
+      NetworkShaper shaperToClose = null;
       try {
         for (String m : settings.models()) {
           if (!eng.zoo().has(m)) throw new IllegalArgumentException("models: '" + m + "' is not in the model zoo " + eng.zoo().names());
@@ -99,7 +118,22 @@ public final class DeviceAgent {
         OffloadPort off = offload != null ? offload : new HttpOffloadClient(settings.offloadConnectTimeout());
         MqttPort port = mqtt != null ? mqtt : new PahoMqttAdapter(settings.mqtt());
         ThermalZones zones = settings.emulated() ? new ThermalZones(java.nio.file.Path.of("/nonexistent")) : thermal;
-        HelloFactory hello = new HelloFactory(settings, eng.zoo(), cap, zones.present(), HelloFactory.ortVersion());
+        AutoScaleSettings auto = settings.autoscale();
+        NetworkState network = new NetworkState(auto.rssiMap(), auto.limits(), auto.defaultLink(), auto.cloudLinks());
+        boolean ownsShaper = shaper == null;
+        NetworkShaper netShaper = ownsShaper ? shaper(auto) : shaper;
+        shaperToClose = ownsShaper ? netShaper : null;
+        CpuFrequency freq = cpuFrequency != null ? cpuFrequency
+            : settings.emulated() ? CpuFrequency.unavailable("emulated: a DVFS level is a CPU cap of share x f/fmax")
+            : SysfsCpuFrequency.probe(auto.cpufreqRoot());
+        double capacityCores = settings.emulated() ? Math.min(1.0, settings.profile().cpuShare()) : Runtime.getRuntime().availableProcessors();
+        InterferenceGenerator interference = new InterferenceGenerator(id, capacityCores, auto.memoryBufferMb(),
+            auto.interferencePeriod().toMillis(), clock.monotonicNs());
+        List<String> extraNotes = new java.util.ArrayList<>();
+        extraNotes.add("offload links shaped by " + netShaper.kind() + (netShaper.kind().equals("relay") ? " (in-process TCP relay: delay, jitter, rate, loss as retransmission delay)" : ""));
+        extraNotes.add("offload energy is modelled: radio power by technology, RSSI and direction, plus tail energy");
+        if (!settings.emulated()) extraNotes.add(freq.available() ? "DVFS levels set for real through cpufreq (userspace governor)" : freq.reason());
+        HelloFactory hello = new HelloFactory(settings, eng.zoo(), cap, zones.present(), HelloFactory.ortVersion(), extraNotes);
         for (String n : hello.notes()) LOG.info("{}: note: {}", id, n);
 
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
@@ -110,22 +144,39 @@ public final class DeviceAgent {
         timer.setRemoveOnCancelPolicy(true);
         Map<String, List<Precision>> precisions = new LinkedHashMap<>();
         for (String m : settings.models()) precisions.put(m, eng.zoo().model(m).precisions());
-        CommandExecutor executor = new CommandExecutor(id, settings.profile(), settings.emulated(), eng, cap, act, off, clock);
+        CommandExecutor executor = new CommandExecutor(id, settings.profile(), settings.emulated(), eng, cap, act, off, clock,
+            new CommandExecutor.Autoscale(network, netShaper, new RadioEnergyModel(auto.radio(), settings.profile().idleW()), freq,
+                auto.int8AgreementEvery()));
         RunningAgent[] self = new RunningAgent[1];
         CommandHandler handler = new CommandHandler(id, new CommandValidator(id, settings.profile(), precisions), executor,
             msg -> self[0].publishReply(msg), clock, timer, settings.commandQueueCapacity());
+        ControlHandler controls = new ControlHandler(id, interference, network, netShaper, msg -> self[0].publishReply(msg), clock);
+        handler.controls(controls);
         HeartbeatSampler heartbeats = new HeartbeatSampler(id, settings.profile().cpuShare(), settings.emulated(),
-            HeartbeatSampler::jvmProcessCpuNs, zones);
+            HeartbeatSampler::jvmProcessCpuNs, zones, mono -> {
+              InterferenceGenerator.Sample co = interference.sample(mono);
+              return new HeartbeatSampler.Reading(network.cloudRssiDbm(), network.linkRssiDbm(), co.coRunnerCpuUtilisation(), co.memoryPressure());
+            });
         ModelledPowerMeter meter = new ModelledPowerMeter(id, settings.powerSampleRateHz(), settings.profile().idleW(), act, clock.monotonicNs());
-        RunningAgent agent = new RunningAgent(settings, port, eng, ownsEngine, cap, handler, hello, heartbeats, meter, act, timer, clock);
+        RunningAgent agent = new RunningAgent(settings, port, eng, ownsEngine, cap, handler, hello, heartbeats, meter, act, timer, clock,
+            new RunningAgent.Autoscale(controls, interference, network, netShaper, ownsShaper, auto.schedules()));
         self[0] = agent;
         agent.begin(new MqttPort.Will(Topics.state(id), WireCodec.encode(State.offline(id, clock.epochNs())), 1, true));
         return agent;
       } catch (RuntimeException e) {
+        if (shaperToClose != null) shaperToClose.close();
         if (cap != null && cpuCap == null) cap.close();
         if (ownsEngine) eng.close();
         throw e;
       }
+    }
+
+    private static NetworkShaper shaper(AutoScaleSettings a) {
+      return switch (a.shaper()) {
+        case "relay" -> new RelayShaper(new RelayShaper.Settings(a.relay().segmentBytes(), a.relay().rtoMinMs(), a.relay().seed(), a.relay().queueBytes()));
+        case "tc" -> new TcShaper(a.tcDevice(), a.tcCommand(), TcShaper.Runner.PROCESS);
+        default -> NetworkShaper.none();
+      };
     }
 
     private void warmUp(InferenceEngine eng) {

@@ -29,6 +29,11 @@ public final class HelloFactory {
   private final List<String> notes;
 
   public HelloFactory(AgentSettings settings, ModelZoo zoo, CpuCap cap, boolean thermalZones, String onnxRuntimeVersion) {
+    this(settings, zoo, cap, thermalZones, onnxRuntimeVersion, List.of());
+  }
+
+  /** With further notes (shaper, radio model, DVFS control). */
+  public HelloFactory(AgentSettings settings, ModelZoo zoo, CpuCap cap, boolean thermalZones, String onnxRuntimeVersion, List<String> extraNotes) {
     this.settings = settings;
     DeviceProfile p = settings.profile();
     boolean speedByPadding = settings.emulated() && p.needsCap() && !cap.enforced();
@@ -43,7 +48,9 @@ public final class HelloFactory {
     sw.put("java", System.getProperty("java.version"));
     sw.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
     this.software = Map.copyOf(sw);
-    this.notes = notes(settings, cap);
+    List<String> n = new ArrayList<>(notes(settings, cap));
+    n.addAll(extraNotes);
+    this.notes = List.copyOf(n);
   }
 
   /** The limitations a user of this device should know about. */

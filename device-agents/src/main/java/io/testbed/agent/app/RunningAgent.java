@@ -1,6 +1,14 @@
 package io.testbed.agent.app;
 
 import io.testbed.agent.config.AgentSettings;
+import io.testbed.agent.config.ScheduleConfig;
+import io.testbed.agent.exec.ControlHandler;
+import io.testbed.agent.interference.InterferenceGenerator;
+import io.testbed.agent.network.LinkConditions;
+import io.testbed.agent.network.NetworkState;
+import io.testbed.agent.port.NetworkShaper;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import io.testbed.agent.exec.CommandHandler;
 import io.testbed.agent.port.AgentClock;
 import io.testbed.agent.port.CpuCap;
@@ -45,10 +53,16 @@ public final class RunningAgent implements AutoCloseable {
   private final AtomicLong unknownMessages = new AtomicLong();
   private final AtomicLong connections = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Autoscale autoscale;
+
+  /** The AutoScale parts: control commands, stressors, link state, shaper (closed here when owned) and local schedules. */
+  record Autoscale(ControlHandler controls, InterferenceGenerator interference, NetworkState network, NetworkShaper shaper, boolean ownsShaper,
+      List<ScheduleConfig.LinkSchedule> schedules) {}
 
   RunningAgent(AgentSettings settings, MqttPort mqtt, InferenceEngine engine, boolean ownsEngine, CpuCap cap, CommandHandler handler,
       HelloFactory hello, HeartbeatSampler heartbeats, ModelledPowerMeter meter, ActivityLog activity, ScheduledThreadPoolExecutor timer,
-      AgentClock clock) {
+      AgentClock clock, Autoscale autoscale) {
+    this.autoscale = autoscale;
     this.settings = settings;
     this.id = settings.deviceId();
     this.mqtt = mqtt;
@@ -92,6 +106,21 @@ public final class RunningAgent implements AutoCloseable {
         sampleNs, sampleNs, TimeUnit.NANOSECONDS);
     long pubMs = settings.powerPublishInterval().toMillis();
     timer.scheduleAtFixedRate(this::publishPower, pubMs, pubMs, TimeUnit.MILLISECONDS);
+    for (ScheduleConfig.LinkSchedule s : autoscale.schedules()) runSchedule(s);
+  }
+
+  /** Re-evaluates a local link schedule every tick; each change of conditions is applied and logged as an event. */
+  private void runSchedule(ScheduleConfig.LinkSchedule s) {
+    long start = clock.monotonicNs();
+    AtomicReference<LinkConditions> last = new AtomicReference<>();
+    timer.scheduleAtFixedRate(() -> guarded("link schedule " + s.link(), () -> {
+      LinkConditions c = s.schedule().at((clock.monotonicNs() - start) / 1_000_000);
+      if (c.equals(last.getAndSet(c))) return;
+      autoscale.network().set(s.link(), c);
+      if (NetworkState.ALL.equals(s.link())) autoscale.network().links().keySet().forEach(l -> autoscale.shaper().apply(l, c));
+      else autoscale.shaper().apply(s.link(), c);
+      LOG.info("event: schedule set network link {} to {}", s.link(), c.settings());
+    }), 0, s.tick().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void announce(String commands) {
@@ -166,6 +195,20 @@ public final class RunningAgent implements AutoCloseable {
 
   public ActivityLog activity() { return activity; }
 
+  /** The co-runner stressors (levels set by SetInterference). */
+  public InterferenceGenerator interference() { return autoscale.interference(); }
+
+  /** The offload links' conditions (set by SetNetwork and local schedules). */
+  public NetworkState network() { return autoscale.network(); }
+
+  /** The shaper the offloads go through. */
+  public NetworkShaper shaper() { return autoscale.shaper(); }
+
+  /** Control commands applied / refused. */
+  public long appliedControls() { return autoscale.controls().appliedControls(); }
+
+  public long refusedControls() { return autoscale.controls().refusedControls(); }
+
   /** Clean shutdown: stop taking commands, publish the offline state, disconnect, remove the CPU cap. Idempotent. */
   @Override
   public void close() {
@@ -173,6 +216,8 @@ public final class RunningAgent implements AutoCloseable {
     LOG.info("stopping agent {}", id);
     handler.shutdown(2000);
     timer.shutdownNow();
+    autoscale.controls().close();
+    autoscale.interference().close();
     try {
       if (mqtt.isConnected()) {
         mqtt.publish(Topics.state(id), WireCodec.encode(State.offline(id, clock.epochNs())), 1, true)
@@ -182,6 +227,7 @@ public final class RunningAgent implements AutoCloseable {
       LOG.warn("{}: offline state not confirmed: {}", id, e.toString());
     }
     mqtt.close();
+    if (autoscale.ownsShaper()) autoscale.shaper().close();
     cap.close();
     if (ownsEngine) engine.close();
     LOG.info("agent {} stopped", id);

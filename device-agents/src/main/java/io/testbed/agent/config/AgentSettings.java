@@ -36,7 +36,8 @@ public record AgentSettings(
     boolean warmUp,
     int commandQueueCapacity,
     Duration offloadConnectTimeout,
-    MqttSettings mqtt) {
+    MqttSettings mqtt,
+    AutoScaleSettings autoscale) {
   public AgentSettings {
     try {
       Topics.requireSegment(deviceId);
@@ -57,6 +58,7 @@ public record AgentSettings(
     if (commandQueueCapacity < 1) throw new IllegalArgumentException("command-queue-capacity must be >= 1, was " + commandQueueCapacity);
     positive("offload.connect-timeout", offloadConnectTimeout);
     if (mqtt == null) throw new IllegalArgumentException("mqtt settings are required");
+    if (autoscale == null) throw new IllegalArgumentException("network, radio and interference settings are required");
   }
 
   private static void positive(String name, Duration d) {
@@ -68,17 +70,17 @@ public record AgentSettings(
 
   public AgentSettings withEndpoint(String url) {
     return new AgentSettings(deviceId, profile, models, emulated, url, cpuCap, heartbeatInterval, powerSampleRateHz,
-        powerPublishInterval, threads, warmUp, commandQueueCapacity, offloadConnectTimeout, mqtt);
+        powerPublishInterval, threads, warmUp, commandQueueCapacity, offloadConnectTimeout, mqtt, autoscale);
   }
 
   public AgentSettings withBroker(String url) {
     return new AgentSettings(deviceId, profile, models, emulated, endpoint, cpuCap, heartbeatInterval, powerSampleRateHz,
-        powerPublishInterval, threads, warmUp, commandQueueCapacity, offloadConnectTimeout, mqtt.withBroker(url));
+        powerPublishInterval, threads, warmUp, commandQueueCapacity, offloadConnectTimeout, mqtt.withBroker(url), autoscale);
   }
 
   public AgentSettings withCpuCap(CpuCapSettings cap) {
     return new AgentSettings(deviceId, profile, models, emulated, endpoint, cap, heartbeatInterval, powerSampleRateHz,
-        powerPublishInterval, threads, warmUp, commandQueueCapacity, offloadConnectTimeout, mqtt);
+        powerPublishInterval, threads, warmUp, commandQueueCapacity, offloadConnectTimeout, mqtt, autoscale);
   }
 
   /** Settings from the application's config (reference.conf, application.conf, system properties). */
@@ -129,7 +131,8 @@ public record AgentSettings(
               mq.getDuration("keep-alive"),
               mq.getDuration("connection-timeout"),
               mq.getDuration("connect-retry"),
-              mq.getInt("offline-buffer")));
+              mq.getInt("offline-buffer")),
+          AutoScaleSettings.fromConfig(c));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("invalid agent configuration: " + e.getMessage(), e);
     }

@@ -19,7 +19,18 @@ import io.testbed.protocol.InferenceResult;
 import io.testbed.protocol.Outcome;
 import io.testbed.protocol.PowerSource;
 import io.testbed.protocol.SchemaVersion;
+import io.testbed.agent.network.LinkConditions;
+import io.testbed.agent.network.NetworkState;
+import io.testbed.agent.port.CpuFrequency;
+import io.testbed.agent.port.NetworkShaper;
+import io.testbed.agent.power.RadioEnergyModel;
+import io.testbed.inference.Agreement;
+import io.testbed.protocol.Precision;
+import io.testbed.protocol.TargetKind;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +52,24 @@ public final class CommandExecutor {
   private final PowerModel power;
   private final OffloadPort offload;
   private final AgentClock clock;
+  private final NetworkState network;
+  private final NetworkShaper shaper;
+  private final RadioEnergyModel radio;
+  private final CpuFrequency cpuFrequency;
+  private final int agreementEvery;
+  private final AtomicLong int8Commands = new AtomicLong();
+  private final Map<ReferenceKey, float[]> references = new LinkedHashMap<>(64, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<ReferenceKey, float[]> eldest) { return size() > 256; }
+  };
+
+  /**
+   * The AutoScale parts of execution: the offload links' state and shaper, the radio energy model, real DVFS on real
+   * devices, and how often int8 commands get their FP32 agreement measured (every Nth; 0 = never).
+   */
+  public record Autoscale(NetworkState network, NetworkShaper shaper, RadioEnergyModel radio, CpuFrequency cpuFrequency, int agreementEvery) {}
+
+  private record ReferenceKey(String model, long seed, int batchSize) {}
 
   public CommandExecutor(
       String deviceId,
@@ -50,7 +79,8 @@ public final class CommandExecutor {
       CpuCap cap,
       ActivityLog activity,
       OffloadPort offload,
-      AgentClock clock) {
+      AgentClock clock,
+      Autoscale autoscale) {
     this.deviceId = deviceId;
     this.profile = profile;
     this.emulated = emulated;
@@ -60,6 +90,11 @@ public final class CommandExecutor {
     this.power = PowerModel.of(profile);
     this.offload = offload;
     this.clock = clock;
+    this.network = autoscale.network();
+    this.shaper = autoscale.shaper();
+    this.radio = autoscale.radio();
+    this.cpuFrequency = autoscale.cpuFrequency();
+    this.agreementEvery = autoscale.agreementEvery();
   }
 
   /**
@@ -99,7 +134,11 @@ public final class CommandExecutor {
     }
     double targetSpeed = targetSpeed(t, c.dvfsLevelMHz());
     double runSpeed;
-    if (cap.enforced()) {
+    boolean realDvfs = !emulated && t.kind() == TargetKind.CPU && t.scalable() && cpuFrequency.available()
+        && cpuFrequency.setMHz(c.dvfsLevelMHz() != null ? c.dvfsLevelMHz() : t.maxLevelMHz());
+    if (realDvfs) {
+      runSpeed = targetSpeed; // the clock really is at the level: nothing to pad
+    } else if (cap.enforced()) {
       runSpeed = Math.min(1.0, targetSpeed);
       cap.setShare(runSpeed);
     } else {
@@ -123,7 +162,8 @@ public final class CommandExecutor {
       double energyJ = power.localEnergyJ(busyW, timing.computeMs(), executionMs);
       return new InferenceResult(SchemaVersion.CURRENT, deviceId, clock.epochNs(), c.correlationId(), c.model(), c.target(),
           c.precision(), deviceId, c.batchSize(), Outcome.OK, null, ms(endMono - in.receivedMonoNs()), timing.computeMs(), null,
-          startEpoch, startEpoch + (endMono - startMono), out.digest(), energyJ, PowerSource.MODELLED, null, null);
+          startEpoch, startEpoch + (endMono - startMono), out.digest(), energyJ, PowerSource.MODELLED, null, null, null)
+          .withMetrics(agreement(c, in.input(), out.values()));
     } catch (InferenceException | RuntimeException e) {
       long endMono = clock.monotonicNs();
       act.end(endMono);
@@ -132,6 +172,7 @@ public final class CommandExecutor {
           power.localEnergyJ(busyW, 0, ms(endMono - startMono)), null);
     } finally {
       if (cap.enforced()) cap.setShare(Math.min(1.0, profile.cpuShare()));
+      if (realDvfs) cpuFrequency.setMHz(t.maxLevelMHz());
     }
   }
 
@@ -152,16 +193,29 @@ public final class CommandExecutor {
     ActivityLog.Activity act = activity.begin(power.radio().idleWaitW(), startMono);
     try {
       Duration timeout = Duration.ofNanos(Math.max(1_000_000L, deadlineMonoNs - clock.monotonicNs()));
+      LinkConditions link = network.link(c.offloadDeviceId());
+      String url = shaper.route(c.offloadDeviceId(), c.offloadUrl(), link);
       OffloadResponse r = offload.infer(
-          new OffloadRequest(c.offloadUrl(), c.model(), c.precision(), c.batchSize(), deviceId, c.correlationId(), input), timeout);
+          new OffloadRequest(url, c.model(), c.precision(), c.batchSize(), deviceId, c.correlationId(), input), timeout);
       long endMono = clock.monotonicNs();
       act.end(endMono);
       if (r instanceof Computed ok) {
         double networkMs = Math.max(0, ok.roundTripMs() - ok.peerComputeMs());
-        double energyJ = power.offloadEnergyJ(networkMs, ok.peerComputeMs(), ok.bytesSent(), ok.bytesReceived());
+        double total = (double) ok.bytesSent() + ok.bytesReceived();
+        double upMs = networkMs * (total > 0 ? ok.bytesSent() / total : 0.5);
+        RadioEnergyModel.OffloadEnergy e = radio.offload(new RadioEnergyModel.Transfer(link.technology(), link.rssiDbm(), upMs, networkMs - upMs,
+            ok.bytesSent(), ok.bytesReceived(), ok.peerComputeMs(), startMono, endMono));
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("radioEnergyJ", e.radioJ());
+        metrics.put("tailEnergyJ", e.tailJ());
+        metrics.put("linkRateMbps", link.rateMbps());
+        metrics.put("linkDelayMs", link.delayMs());
+        if (link.rssiDbm() != null) metrics.put("rssiDbm", link.rssiDbm());
+        if (c.precision() == Precision.INT8 && ok.output() != null) metrics.putAll(agreement(c, input, ok.output()));
         return new InferenceResult(SchemaVersion.CURRENT, deviceId, clock.epochNs(), c.correlationId(), c.model(), c.target(),
             c.precision(), ok.executedOn(), c.batchSize(), Outcome.OK, null, ms(endMono - receivedMonoNs), ok.peerComputeMs(), networkMs,
-            startEpoch, startEpoch + (endMono - startMono), ok.digest(), energyJ, PowerSource.MODELLED, ok.bytesSent(), ok.bytesReceived());
+            startEpoch, startEpoch + (endMono - startMono), ok.digest(), e.totalJ(), PowerSource.MODELLED, ok.bytesSent(), ok.bytesReceived(),
+            metrics);
       }
       NotComputed no = (NotComputed) r;
       LOG.warn("{}: offload to {} ({}) {}: {}", c.correlationId(), c.offloadDeviceId(), c.offloadUrl(), no.outcome().wireName(), no.reason());
@@ -171,6 +225,34 @@ public final class CommandExecutor {
       long endMono = clock.monotonicNs();
       act.end(endMono);
       return failed(c, Outcome.FAILED, "offload failed: " + e, c.offloadDeviceId(), receivedMonoNs, startEpoch, startMono, endMono, null, null);
+    }
+  }
+
+  /**
+   * INT8 accuracy as agreement with FP32: for every Nth int8 command, the FP32 graph runs on the same input (after the
+   * measured window, so neither latency nor energy includes it; its output is cached by model, seed and batch) and
+   * the share of samples with the same top-1 class is reported as {@code agreement}.
+   */
+  Map<String, Double> agreement(InferenceCommand c, float[] input, float[] int8Output) {
+    if (c.precision() != Precision.INT8 || agreementEvery <= 0) return Map.of();
+    if (int8Commands.getAndIncrement() % agreementEvery != 0) return Map.of();
+    if (!engine.zoo().model(c.model()).precisions().contains(Precision.FP32)) return Map.of();
+    try {
+      ReferenceKey key = new ReferenceKey(c.model(), c.inputSeed(), c.batchSize());
+      float[] reference;
+      synchronized (references) {
+        reference = references.get(key);
+      }
+      if (reference == null) {
+        reference = engine.run(c.model(), Precision.FP32, input, c.batchSize()).values();
+        synchronized (references) {
+          references.put(key, reference);
+        }
+      }
+      return Map.of("agreement", Agreement.top1(int8Output, reference, c.batchSize()));
+    } catch (InferenceException | RuntimeException e) {
+      LOG.warn("{}: FP32 reference of {} failed, no agreement reported: {}", c.correlationId(), c.model(), e.toString());
+      return Map.of();
     }
   }
 

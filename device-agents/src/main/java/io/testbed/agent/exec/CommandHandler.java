@@ -40,6 +40,7 @@ public final class CommandHandler implements AutoCloseable {
   private final AgentClock clock;
   private final ScheduledExecutorService timer;
   private final ThreadPoolExecutor worker;
+  private volatile ControlHandler controls;
 
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong malformed = new AtomicLong();
@@ -72,6 +73,9 @@ public final class CommandHandler implements AutoCloseable {
     });
   }
 
+  /** Hands control commands (SetInterference, SetNetwork, SetMode) to {@code c}; without one they are answered bad-command. */
+  public void controls(ControlHandler c) { this.controls = c; }
+
   /** Payloads that were not a valid command (not JSON, wrong type, invalid fields). */
   public long malformedCommands() { return malformed.get(); }
 
@@ -93,14 +97,31 @@ public final class CommandHandler implements AutoCloseable {
     long receivedMono = clock.monotonicNs();
     received.incrementAndGet();
     try {
-      InferenceCommand c;
+      WireMessage m;
       try {
-        c = WireCodec.decode(payload, InferenceCommand.class);
+        m = WireCodec.decode(payload);
       } catch (MalformedMessageException e) {
         malformed.incrementAndGet();
         String correlationId = correlationIdOf(payload).orElse(null);
         LOG.warn("dropped malformed command ({} bytes, correlationId {}): {}", payload == null ? 0 : payload.length, correlationId, e.getMessage());
-        replyError(correlationId, ErrorCodes.BAD_COMMAND, "malformed command: " + e.getMessage());
+        if (correlationId != null && controls != null && ControlHandler.isControlType(typeOf(payload).orElse(""))) {
+          // a control command with a value out of the protocol's range: the orchestrator expects a ControlAck
+          controls.refuse(correlationId, "malformed " + typeOf(payload).get() + ": " + e.getMessage());
+        } else {
+          replyError(correlationId, ErrorCodes.BAD_COMMAND, "malformed command: " + e.getMessage());
+        }
+        return;
+      }
+      if (controls != null && ControlHandler.isControl(m)) {
+        controls.onControl(m);
+        return;
+      }
+      if (!(m instanceof InferenceCommand c)) {
+        malformed.incrementAndGet();
+        String correlationId = correlationIdOf(payload).orElse(null);
+        String why = "expected InferenceCommand or a control command (SetInterference, SetNetwork, SetMode) but got " + m.getClass().getSimpleName();
+        LOG.warn("dropped malformed command (correlationId {}): {}", correlationId, why);
+        replyError(correlationId, ErrorCodes.BAD_COMMAND, "malformed command: " + why);
         return;
       }
       Optional<CommandValidator.Refusal> refusal = validator.check(c);
@@ -193,6 +214,18 @@ public final class CommandHandler implements AutoCloseable {
       }
     } catch (java.io.IOException | RuntimeException e) {
       // not JSON: no correlation id to quote
+    }
+    return Optional.empty();
+  }
+
+  /** The {@code type} of a payload that failed to decode, when it is a JSON object carrying one. */
+  static Optional<String> typeOf(byte[] payload) {
+    if (payload == null || payload.length == 0) return Optional.empty();
+    try {
+      JsonNode n = WireCodec.mapper().readTree(payload);
+      if (n != null && n.isObject() && n.path("type").isTextual()) return Optional.of(n.path("type").asText());
+    } catch (java.io.IOException | RuntimeException e) {
+      // not JSON
     }
     return Optional.empty();
   }

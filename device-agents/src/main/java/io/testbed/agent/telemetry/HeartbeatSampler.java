@@ -10,7 +10,9 @@ import java.util.function.LongSupplier;
  * Builds the periodic {@link Heartbeat}. CPU utilisation is the process's CPU time since the previous heartbeat
  * divided by (wall time x the device's CPU share), clipped to [0, 1]: an emulated phone capped at 0.35 of a core that
  * uses all of it reports 1.0. Memory: the JVM heap on emulated devices (they share the host), {@code /proc/meminfo} on
- * real ones. Temperature: the hottest thermal zone on real devices, null on emulated ones. RSSI: null for now.
+ * real ones. Temperature: the hottest thermal zone on real devices, null on emulated ones. RSSI (the cloud link's and
+ * every link's), co-runner CPU utilisation and memory pressure come from {@link Readings} (the network state and the
+ * interference stressors).
  */
 public final class HeartbeatSampler {
   private final String deviceId;
@@ -18,6 +20,7 @@ public final class HeartbeatSampler {
   private final boolean emulated;
   private final LongSupplier processCpuNs;
   private final ThermalZones thermal;
+  private final Readings readings;
   private long seq;
   private long lastCpuNs = -1;
   private long lastMonoNs;
@@ -27,6 +30,12 @@ public final class HeartbeatSampler {
    * @param processCpuNs process CPU time in ns, or -1 when unknown
    */
   public HeartbeatSampler(String deviceId, double cpuShare, boolean emulated, LongSupplier processCpuNs, ThermalZones thermal) {
+    this(deviceId, cpuShare, emulated, processCpuNs, thermal, Readings.NONE);
+  }
+
+  /** With the link and co-runner readings of the AutoScale parts. */
+  public HeartbeatSampler(String deviceId, double cpuShare, boolean emulated, LongSupplier processCpuNs, ThermalZones thermal, Readings readings) {
+    this.readings = readings;
     this.deviceId = deviceId;
     this.cpuShare = Math.min(1.0, cpuShare);
     this.emulated = emulated;
@@ -61,8 +70,20 @@ public final class HeartbeatSampler {
       used = rt.totalMemory() - rt.freeMemory();
     }
     Double temp = emulated ? null : thermal.maxCelsius().orElse(null);
+    Reading r = readings.read(monoNs);
     return new Heartbeat(SchemaVersion.CURRENT, deviceId, epochNs, seq++, util, used, total, temp,
-        temp == null ? null : PowerSource.METERED, null, null, null);
+        temp == null ? null : PowerSource.METERED, r.rssiDbm(), r.coRunnerCpuUtilisation(), r.memoryPressure(), r.linkRssiDbm(), null);
+  }
+
+  /** Link and co-runner values for one heartbeat; null where the device cannot know them. */
+  public record Reading(Double rssiDbm, java.util.Map<String, Double> linkRssiDbm, Double coRunnerCpuUtilisation, Double memoryPressure) {}
+
+  /** Where the heartbeat's link and co-runner values come from. */
+  @FunctionalInterface
+  public interface Readings {
+    Reading read(long monoNs);
+
+    Readings NONE = mono -> new Reading(null, null, null, null);
   }
 
   /** CPU time over (wall x share), clipped to [0, 1]. */
