@@ -33,7 +33,7 @@ public final class RecRoutes extends AllDirectives {
     return concat(
         path(segment("v1").slash("rec").slash("query"), () -> concat(
             post(() -> withSizeLimit(maxBodyBytes, () -> extractRequest(req -> entity(Unmarshaller.entityToByteArray(), body -> {
-              boolean binary = RecApi.BINARY_CONTENT_TYPE.equals(req.entity().getContentType().mediaType().toString());
+              boolean binary = isBinary(req, body);
               return completeWithFuture((binary ? api.queryBinary(name -> header(req, name), body) : api.queryJson(body))
                   .thenApply(RecRoutes::toResponse));
             })))),
@@ -48,6 +48,20 @@ public final class RecRoutes extends AllDirectives {
         path(segment("v1").slash("rec").slash("stats").slash("reset"), () -> concat(
             post(() -> complete(toResponse(api.resetStats()))),
             notAllowed("POST /v1/rec/stats/reset"))));
+  }
+
+  /**
+   * A binary query carries X-Model or X-Items; a body sent as octet-stream that does not start like JSON counts as one
+   * too (so a forgotten header is reported as such). Pekko gives a request without Content-Type octet-stream.
+   */
+  static boolean isBinary(HttpRequest req, byte[] body) {
+    if (req.getHeader(RecApi.MODEL_HEADER).isPresent() || req.getHeader(RecApi.ITEMS_HEADER).isPresent()) return true;
+    if (!RecApi.BINARY_CONTENT_TYPE.equals(req.entity().getContentType().mediaType().toString())) return false;
+    for (byte b : body) {
+      if (b == ' ' || b == '\n' || b == '\r' || b == '\t') continue;
+      return b != '{' && b != '[';
+    }
+    return false;
   }
 
   private Route notAllowed(String what) {
