@@ -40,10 +40,10 @@ class ExperimentPlanTest {
   @Test
   void eachRepetitionGetsItsOwnSchedule() throws Exception {
     ExperimentPlan plan = ExperimentPlan.of(SpecJson.parse(Path.of("examples/inference-server.json")).spec());
-    assertThat(plan.repetitions()).hasSize(5);
+    assertThat(plan.repetitions()).hasSize(3);
     assertThat(plan.repetitions()).extracting(r -> r.settings().scheduleSeed()).doesNotHaveDuplicates();
     assertThat(plan.repetitions().get(0).settings().minQueryCount()).isEqualTo(500);
-    assertThat(plan.repetitions().get(0).settings().latencyBoundNs()).isEqualTo(50_000_000L);
+    assertThat(plan.repetitions().get(0).settings().latencyBoundNs()).isEqualTo(100_000_000L);
     assertThat(ExperimentPlan.settings(plan.spec().scenario(), 11)).isEqualTo(plan.repetitions().get(0).settings());
   }
 
