@@ -240,6 +240,83 @@ class ExperimentApiTest {
     assertThat(awaitEnd(blocker).path("status").asText()).isEqualTo("cancelled");
   }
 
+  @Test
+  void cliRunAndResultsWorkAgainstTheRealServer() throws Exception {
+    Path spec = dataDir.resolve("cli-spec.json");
+    Files.writeString(spec, spec("api-cli", "phone-3", "cpu", 800, 64));
+    try (FakeDevice phone3 = FakeDevice.start(orchestrator.brokerUrl(), Fixtures.phoneHello("phone-3"))) {
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> rest.get("/api/v1/devices/phone-3").json().path("status").asText().equals("online"));
+      java.io.StringWriter out = new java.io.StringWriter();
+      java.io.StringWriter err = new java.io.StringWriter();
+      int code = new picocli.CommandLine(new io.testbed.experiments.cli.RunCommand())
+          .setOut(new java.io.PrintWriter(out)).setErr(new java.io.PrintWriter(err))
+          .execute(spec.toString(), "--url", orchestrator.restUrl(), "--token", TOKEN, "--no-progress");
+      assertThat(code).as(out + "\n" + err).isEqualTo(0);
+      assertThat(out.toString()).contains("Submitted", "rep 1/1 running", "SingleStream", "VALID", "Bundle: ");
+      String runId = out.toString().lines().filter(l -> l.startsWith("Submitted")).findFirst().orElseThrow()
+          .replaceAll(".* as run (\\S+) .*", "$1");
+      assertThat(runId).startsWith("api-cli-");
+
+      java.io.StringWriter again = new java.io.StringWriter();
+      int local = new picocli.CommandLine(new io.testbed.experiments.cli.ResultsCommand())
+          .setOut(new java.io.PrintWriter(again))
+          .execute(runId, "--dir", dataDir.resolve("experiments").toString(), "--url", "http://127.0.0.1:1");
+      assertThat(local).isEqualTo(0);
+      assertThat(again.toString()).contains("Run " + runId, "VALID");
+      int remote = new picocli.CommandLine(new io.testbed.experiments.cli.ResultsCommand())
+          .setOut(new java.io.PrintWriter(new java.io.StringWriter()))
+          .execute(runId, "--dir", dataDir.resolve("nowhere").toString(), "--url", orchestrator.restUrl());
+      assertThat(remote).isEqualTo(0);
+
+      // a refused spec: exit 2, every problem printed
+      Path bad = dataDir.resolve("bad-spec.json");
+      Files.writeString(bad, "{\"name\":\"\",\"type\":\"x\"}");
+      java.io.StringWriter badErr = new java.io.StringWriter();
+      int refused = new picocli.CommandLine(new io.testbed.experiments.cli.RunCommand())
+          .setOut(new java.io.PrintWriter(new java.io.StringWriter())).setErr(new java.io.PrintWriter(badErr))
+          .execute(bad.toString(), "--url", orchestrator.restUrl(), "--token", TOKEN);
+      assertThat(refused).isEqualTo(2);
+      assertThat(badErr.toString()).contains("HTTP 400", "name:", "type:", "devices:");
+    }
+  }
+
+  @Test
+  void theExampleScriptDrivesTheApiWithCurl() throws Exception {
+    Path script = Path.of("..", "experiments", "examples", "run-experiment.sh").toAbsolutePath().normalize();
+    assertThat(script).exists();
+    Path spec = dataDir.resolve("script-spec.json");
+    Files.writeString(spec, spec("api-script", "phone-4", "cpu", 800, 64));
+    Path out = dataDir.resolve("script-out");
+    try (FakeDevice phone4 = FakeDevice.start(orchestrator.brokerUrl(), Fixtures.phoneHello("phone-4"))) {
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> rest.get("/api/v1/devices/phone-4").json().path("status").asText().equals("online"));
+      ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), spec.toString(), out.toString()).redirectErrorStream(true);
+      pb.environment().put("TESTBED_URL", orchestrator.restUrl());
+      pb.environment().put("TESTBED_API_TOKEN", TOKEN);
+      Process p = pb.start();
+      String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor()).as(text).isEqualTo(0);
+      assertThat(text).contains("submitted", "completed", "Result is : VALID", "verdict: VALID");
+      try (var runs = Files.list(out)) {
+        Path run = runs.findFirst().orElseThrow();
+        assertThat(run.getFileName().toString()).startsWith("api-script-");
+        assertThat(Files.readAllBytes(run.resolve("latency-cdf.png"))).startsWith((byte) 0x89, (byte) 'P');
+        assertThat(Files.readAllLines(run.resolve("queries.csv")).get(0)).startsWith("repetition,queryId");
+      }
+      // a refused spec exits 2
+      Path bad = dataDir.resolve("script-bad.json");
+      Files.writeString(bad, "{\"name\":\"x\"}");
+      ProcessBuilder refused = new ProcessBuilder("bash", script.toString(), bad.toString(), out.toString()).redirectErrorStream(true);
+      refused.environment().put("TESTBED_URL", orchestrator.restUrl());
+      refused.environment().put("TESTBED_API_TOKEN", TOKEN);
+      Process r = refused.start();
+      String rtext = new String(r.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(r.waitFor()).isEqualTo(2);
+      assertThat(rtext).contains("HTTP 400", "problems");
+    }
+  }
+
   static JsonNode read(String s) {
     try {
       return JSON.readTree(s);
