@@ -218,6 +218,11 @@ public final class CommandExecutor {
             metrics);
       }
       NotComputed no = (NotComputed) r;
+      if (!url.equals(c.offloadUrl())) {
+        String why = shaper.lastError(c.offloadDeviceId());
+        no = new NotComputed(no.outcome(), "offload to " + c.offloadDeviceId() + " at " + c.offloadUrl() + " through the " + shaper.kind() + " shaper: "
+            + (why.isEmpty() ? no.reason() : "peer unreachable: " + why), no.bytesSent(), no.roundTripMs());
+      }
       LOG.warn("{}: offload to {} ({}) {}: {}", c.correlationId(), c.offloadDeviceId(), c.offloadUrl(), no.outcome().wireName(), no.reason());
       return failed(c, no.outcome(), no.reason(), c.offloadDeviceId(), receivedMonoNs, startEpoch, startMono, endMono,
           power.radio().idleWaitW() * no.roundTripMs() / 1000.0, no.bytesSent());

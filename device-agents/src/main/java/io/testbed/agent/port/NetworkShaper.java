@@ -20,6 +20,9 @@ public interface NetworkShaper extends AutoCloseable {
   /** Changes the conditions of {@code peer}'s link from now on. */
   void apply(String peer, LinkConditions conditions);
 
+  /** Why the shaper last failed to reach {@code peer} (e.g. the relay's connection refused), or empty. */
+  default String lastError(String peer) { return ""; }
+
   @Override
   void close();
 

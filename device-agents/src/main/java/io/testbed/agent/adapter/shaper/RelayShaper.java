@@ -108,6 +108,12 @@ public final class RelayShaper implements NetworkShaper {
     return r == null ? null : r.conditions.get();
   }
 
+  @Override
+  public String lastError(String peer) {
+    Relay r = relays.get(peer);
+    return r == null ? "" : r.lastError;
+  }
+
   /** Segments delivered late as retransmissions, over all relays. */
   public long retransmittedSegments() { return relays.values().stream().mapToLong(r -> r.retransmitted.get()).sum(); }
 
@@ -136,6 +142,7 @@ public final class RelayShaper implements NetworkShaper {
     final AtomicLong bytesUp = new AtomicLong();
     final AtomicLong bytesDown = new AtomicLong();
     volatile boolean closed;
+    volatile String lastError = "";
 
     Relay(String peer, InetSocketAddress target, LinkConditions initial) {
       if (RelayShaper.this.closed) throw new IllegalStateException("shaper is closed");
@@ -165,10 +172,12 @@ public final class RelayShaper implements NetworkShaper {
             upstream.setTcpNoDelay(true);
           } catch (IOException e) {
             LOG.warn("relay {}: cannot reach {}: {}", peer, target, e.toString());
+            lastError = "cannot connect to " + target.getHostString() + ":" + target.getPort() + " (" + e.getMessage() + ")";
             closeQuietly(client);
             closeQuietly(upstream);
             continue;
           }
+          lastError = "";
           sockets.add(client);
           sockets.add(upstream);
           Connection c = new Connection(client, upstream);
