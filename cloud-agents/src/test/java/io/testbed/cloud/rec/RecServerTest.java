@@ -264,4 +264,25 @@ class RecServerTest {
     assertThat(((QueryOutcome.Invalid) tooBig).error()).startsWith("items:");
     assertThat(server.stats().badRequests() - before).isEqualTo(2);
   }
+
+  @Test
+  void theAcceleratorIsCudaWhenOnnxRuntimeOffersItElseModelled() {
+    assertThat(OrtGpuAccelerator.available(java.util.EnumSet.of(ai.onnxruntime.OrtProvider.CPU, ai.onnxruntime.OrtProvider.CUDA))).isTrue();
+    assertThat(OrtGpuAccelerator.available(java.util.EnumSet.of(ai.onnxruntime.OrtProvider.CPU))).isFalse();
+    RecSettings base = RecFixtures.settings("dlrm-rmc1");
+    boolean cuda = OrtGpuAccelerator.available(OrtGpuAccelerator.availableProviders());
+    try (Accelerator auto = RecServer.accelerator(base, ThreadSettings.single())) {
+      assertThat(auto.source()).isEqualTo(cuda ? "real" : "modelled");
+    }
+    RecSettings modelled = base.withAccelerator(new RecSettings.AcceleratorSettings(RecSettings.AcceleratorMode.MODELLED, 4, true,
+        base.accelerator().serviceTimeMs()));
+    try (Accelerator a = RecServer.accelerator(modelled, ThreadSettings.single())) {
+      assertThat(a).isInstanceOf(ModelledAccelerator.class);
+    }
+    if (!cuda) {
+      RecSettings real = base.withAccelerator(new RecSettings.AcceleratorSettings(RecSettings.AcceleratorMode.REAL, 4, true,
+          base.accelerator().serviceTimeMs()));
+      assertThatThrownBy(() -> RecServer.accelerator(real, ThreadSettings.single())).hasMessageContaining("no CUDA execution provider");
+    }
+  }
 }
