@@ -203,6 +203,13 @@ class RecRoutesTest {
     }
     assertThat(s.path("warm").asBoolean()).isTrue();
     assertThat(send("GET", "/v1/rec/stats/reset", null).statusCode()).isEqualTo(405);
+    HttpResponse<String> reset = send("POST", "/v1/rec/stats/reset", null);
+    assertThat(reset.statusCode()).isEqualTo(200);
+    assertThat(json(reset).path("served").asLong()).isGreaterThanOrEqualTo(5);
+    JsonNode after = json(send("GET", "/v1/rec/stats", null));
+    assertThat(after.path("models").path("ncf").path("latencyMs").path("count").asLong()).isZero();
+    assertThat(after.path("served").asLong()).isZero();
+    assertThat(after.path("sinceResetS").asDouble()).isLessThan(s.path("sinceResetS").asDouble());
   }
 
   @Test

@@ -285,4 +285,23 @@ class RecServerTest {
       assertThatThrownBy(() -> RecServer.accelerator(real, ThreadSettings.single())).hasMessageContaining("no CUDA execution provider");
     }
   }
+
+  @Test
+  void theSubRequestsOfOneQueryRunOnSeveralWorkersAtOnce() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    RecServer s = RecFixtures.server(RecFixtures.settings("dlrm-rmc1").withPool(2, 1, 4).withBatching(10, 1025), RecFixtures.gated(gate, b -> true));
+    try {
+      s.ready().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      CompletionStage<QueryOutcome> q = s.submit(RecQuery.generated("dlrm-rmc1", 30, 1, IndexDistribution.uniform()));
+      await().atMost(Duration.ofSeconds(10)).until(() -> s.busyWorkers() == 2 && s.fifoLength() == 1);
+      assertThat(q.toCompletableFuture()).isNotDone();
+      gate.countDown();
+      QueryResult r = served(await(q));
+      assertThat(r.subRequests()).isEqualTo(3);
+      assertThat(s.busyWorkers()).isZero();
+    } finally {
+      gate.countDown();
+      s.close();
+    }
+  }
 }
