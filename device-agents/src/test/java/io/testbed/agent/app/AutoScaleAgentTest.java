@@ -59,13 +59,17 @@ class AutoScaleAgentTest {
     if (agent != null) agent.close();
   }
 
-  private RunningAgent start() {
-    AgentSettings s = AgentSettings.load(Map.of(
+  private RunningAgent start() { return start(Map.of()); }
+
+  private RunningAgent start(Map<String, Object> extra) {
+    Map<String, Object> m = new java.util.HashMap<>(Map.of(
         "testbed.agent.id", ID,
         "testbed.agent.profile", "phone",
         "testbed.agent.models", List.of("mlp"),
         "testbed.agent.heartbeat-interval", "100ms",
         "testbed.agent.interference.memory-buffer-mb", 16));
+    m.putAll(extra);
+    AgentSettings s = AgentSettings.load(m);
     agent = DeviceAgent.builder(s).mqtt(mqtt).cpuCap(CpuCap.notEnforced("cpu cap not enforced: test")).start();
     return agent;
   }
@@ -250,6 +254,16 @@ class AutoScaleAgentTest {
     assertThat(r.error()).contains("edge-dead", "relay shaper", "peer unreachable: cannot connect to 127.0.0.1:1", "Connection refused");
     send(command("cpu", Precision.FP32, null, null, null));
     assertThat(result("c-2").outcome()).isEqualTo(Outcome.OK);
+  }
+
+  @Test
+  void aLocalStepsScheduleChangesTheLinkOverTime() {
+    start(Map.of("testbed.agent.network.schedules", List.of(Map.of("link", "cloud-1", "type", "steps", "tick", "20ms",
+        "steps", List.of(Map.of("at", "0s", "rssi-dbm", -50), Map.of("at", "1500ms", "rssi-dbm", -86))))));
+    awaitOn(Topics.heartbeat(ID), Heartbeat.class, h -> Double.valueOf(-50).equals(h.rssiDbm()));
+    Heartbeat later = awaitOn(Topics.heartbeat(ID), Heartbeat.class, h -> Double.valueOf(-86).equals(h.rssiDbm()));
+    assertThat(later.linkRssiDbm()).containsEntry("cloud-1", -86.0);
+    assertThat(agent.network().link("cloud-1").rateMbps()).isEqualTo(1.0);
   }
 
   private static double median(List<Double> v) {
