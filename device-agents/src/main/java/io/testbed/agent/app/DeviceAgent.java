@@ -12,6 +12,7 @@ import io.testbed.agent.exec.ControlHandler;
 import io.testbed.agent.interference.InterferenceGenerator;
 import io.testbed.agent.network.NetworkState;
 import io.testbed.agent.port.CpuFrequency;
+import io.testbed.agent.port.EnergyMeter;
 import io.testbed.agent.port.NetworkShaper;
 import io.testbed.agent.power.RadioEnergyModel;
 import io.testbed.agent.config.TargetProfile;
@@ -70,6 +71,7 @@ public final class DeviceAgent {
     private long pid = ProcessHandle.current().pid();
     private NetworkShaper shaper;
     private CpuFrequency cpuFrequency;
+    private EnergyMeter energyMeter = EnergyMeter.NONE;
 
     private Builder(AgentSettings settings) { this.settings = settings; }
 
@@ -94,6 +96,9 @@ public final class DeviceAgent {
 
     /** Real DVFS control (default: cpufreq sysfs on real devices, none when emulated). */
     public Builder cpuFrequency(CpuFrequency f) { this.cpuFrequency = f; return this; }
+
+    /** A bound power meter whose energy replaces the modelled one (default: none, energy modelled). */
+    public Builder energyMeter(EnergyMeter m) { this.energyMeter = m; return this; }
 
     /** The process to cap (default: this one). */
     public Builder pid(long p) { this.pid = p; return this; }
@@ -146,7 +151,7 @@ public final class DeviceAgent {
         for (String m : settings.models()) precisions.put(m, eng.zoo().model(m).precisions());
         CommandExecutor executor = new CommandExecutor(id, settings.profile(), settings.emulated(), eng, cap, act, off, clock,
             new CommandExecutor.Autoscale(network, netShaper, new RadioEnergyModel(auto.radio(), settings.profile().idleW()), freq,
-                auto.int8AgreementEvery()));
+                auto.int8AgreementEvery(), energyMeter));
         RunningAgent[] self = new RunningAgent[1];
         CommandHandler handler = new CommandHandler(id, new CommandValidator(id, settings.profile(), precisions), executor,
             msg -> self[0].publishReply(msg), clock, timer, settings.commandQueueCapacity());

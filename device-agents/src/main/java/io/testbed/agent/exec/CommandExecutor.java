@@ -22,6 +22,7 @@ import io.testbed.protocol.SchemaVersion;
 import io.testbed.agent.network.LinkConditions;
 import io.testbed.agent.network.NetworkState;
 import io.testbed.agent.port.CpuFrequency;
+import io.testbed.agent.port.EnergyMeter;
 import io.testbed.agent.port.NetworkShaper;
 import io.testbed.agent.power.RadioEnergyModel;
 import io.testbed.inference.Agreement;
@@ -30,6 +31,7 @@ import io.testbed.protocol.TargetKind;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -57,6 +59,7 @@ public final class CommandExecutor {
   private final RadioEnergyModel radio;
   private final CpuFrequency cpuFrequency;
   private final int agreementEvery;
+  private final EnergyMeter meter;
   private final AtomicLong int8Commands = new AtomicLong();
   private final Map<ReferenceKey, float[]> references = new LinkedHashMap<>(64, 0.75f, true) {
     @Override
@@ -67,7 +70,12 @@ public final class CommandExecutor {
    * The AutoScale parts of execution: the offload links' state and shaper, the radio energy model, real DVFS on real
    * devices, and how often int8 commands get their FP32 agreement measured (every Nth; 0 = never).
    */
-  public record Autoscale(NetworkState network, NetworkShaper shaper, RadioEnergyModel radio, CpuFrequency cpuFrequency, int agreementEvery) {}
+  public record Autoscale(NetworkState network, NetworkShaper shaper, RadioEnergyModel radio, CpuFrequency cpuFrequency, int agreementEvery,
+      EnergyMeter meter) {
+    public Autoscale(NetworkState network, NetworkShaper shaper, RadioEnergyModel radio, CpuFrequency cpuFrequency, int agreementEvery) {
+      this(network, shaper, radio, cpuFrequency, agreementEvery, EnergyMeter.NONE);
+    }
+  }
 
   private record ReferenceKey(String model, long seed, int batchSize) {}
 
@@ -95,6 +103,7 @@ public final class CommandExecutor {
     this.radio = autoscale.radio();
     this.cpuFrequency = autoscale.cpuFrequency();
     this.agreementEvery = autoscale.agreementEvery();
+    this.meter = autoscale.meter();
   }
 
   /**
@@ -160,9 +169,11 @@ public final class CommandExecutor {
       act.end(endMono);
       double executionMs = (endMono - startMono) / 1e6;
       double energyJ = power.localEnergyJ(busyW, timing.computeMs(), executionMs);
+      OptionalDouble metered = meter.energyJ(startMono, endMono);
       return new InferenceResult(SchemaVersion.CURRENT, deviceId, clock.epochNs(), c.correlationId(), c.model(), c.target(),
           c.precision(), deviceId, c.batchSize(), Outcome.OK, null, ms(endMono - in.receivedMonoNs()), timing.computeMs(), null,
-          startEpoch, startEpoch + (endMono - startMono), out.digest(), energyJ, PowerSource.MODELLED, null, null, null)
+          startEpoch, startEpoch + (endMono - startMono), out.digest(), metered.orElse(energyJ),
+          metered.isPresent() ? PowerSource.METERED : PowerSource.MODELLED, null, null, null)
           .withMetrics(agreement(c, in.input(), out.values()));
     } catch (InferenceException | RuntimeException e) {
       long endMono = clock.monotonicNs();
@@ -205,6 +216,7 @@ public final class CommandExecutor {
         double upMs = networkMs * (total > 0 ? ok.bytesSent() / total : 0.5);
         RadioEnergyModel.OffloadEnergy e = radio.offload(new RadioEnergyModel.Transfer(link.technology(), link.rssiDbm(), upMs, networkMs - upMs,
             ok.bytesSent(), ok.bytesReceived(), ok.peerComputeMs(), startMono, endMono));
+        OptionalDouble metered = meter.energyJ(startMono, endMono);
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("radioEnergyJ", e.radioJ());
         metrics.put("tailEnergyJ", e.tailJ());
@@ -214,8 +226,8 @@ public final class CommandExecutor {
         if (c.precision() == Precision.INT8 && ok.output() != null) metrics.putAll(agreement(c, input, ok.output()));
         return new InferenceResult(SchemaVersion.CURRENT, deviceId, clock.epochNs(), c.correlationId(), c.model(), c.target(),
             c.precision(), ok.executedOn(), c.batchSize(), Outcome.OK, null, ms(endMono - receivedMonoNs), ok.peerComputeMs(), networkMs,
-            startEpoch, startEpoch + (endMono - startMono), ok.digest(), e.totalJ(), PowerSource.MODELLED, ok.bytesSent(), ok.bytesReceived(),
-            metrics);
+            startEpoch, startEpoch + (endMono - startMono), ok.digest(), metered.orElse(e.totalJ()),
+            metered.isPresent() ? PowerSource.METERED : PowerSource.MODELLED, ok.bytesSent(), ok.bytesReceived(), metrics);
       }
       NotComputed no = (NotComputed) r;
       if (!url.equals(c.offloadUrl())) {

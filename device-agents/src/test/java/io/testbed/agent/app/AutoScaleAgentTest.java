@@ -257,6 +257,22 @@ class AutoScaleAgentTest {
   }
 
   @Test
+  void aBoundMeterReplacesTheModelledEnergy() {
+    AgentSettings s = AgentSettings.load(Map.of("testbed.agent.id", ID, "testbed.agent.profile", "phone", "testbed.agent.models", List.of("mlp")));
+    List<long[]> windows = new java.util.concurrent.CopyOnWriteArrayList<>();
+    agent = DeviceAgent.builder(s).mqtt(mqtt).cpuCap(CpuCap.notEnforced("cpu cap not enforced: test")).energyMeter((from, to) -> {
+      windows.add(new long[] {from, to});
+      return java.util.OptionalDouble.of(0.125);
+    }).start();
+    send(command("cpu", Precision.FP32, null, null, null));
+    InferenceResult r = result("c-1");
+    assertThat(r.energyJ()).isEqualTo(0.125);
+    assertThat(r.energySource()).isEqualTo(io.testbed.protocol.PowerSource.METERED);
+    assertThat(windows).hasSize(1);
+    assertThat(windows.get(0)[1] - windows.get(0)[0]).isEqualTo(r.endNs() - r.startNs());
+  }
+
+  @Test
   void aLocalStepsScheduleChangesTheLinkOverTime() {
     start(Map.of("testbed.agent.network.schedules", List.of(Map.of("link", "cloud-1", "type", "steps", "tick", "20ms",
         "steps", List.of(Map.of("at", "0s", "rssi-dbm", -50), Map.of("at", "1500ms", "rssi-dbm", -86))))));
