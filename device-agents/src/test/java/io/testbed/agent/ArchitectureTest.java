@@ -14,7 +14,8 @@ class ArchitectureTest {
 
   @Test
   void pureLogicHasNoPahoOnnxRuntimeOrPekko() {
-    noClasses().that().resideInAnyPackage("io.testbed.agent.power..", "io.testbed.agent.config..", "io.testbed.agent.port..")
+    noClasses().that().resideInAnyPackage("io.testbed.agent.power..", "io.testbed.agent.config..", "io.testbed.agent.port..",
+            "io.testbed.agent.network..", "io.testbed.agent.interference..")
         .or().haveSimpleName("TargetTiming").or().haveSimpleName("CommandValidator")
         .should().dependOnClassesThat().resideInAnyPackage("org.eclipse.paho..", "ai.onnxruntime..", "org.apache.pekko..")
         .check(CLASSES);

@@ -51,6 +51,12 @@ public final class AgentOptions {
   @Option(names = "--real", description = "Run as the real device (no emulation: no CPU cap, thermal zones read).")
   boolean real;
 
+  @Option(names = "--shaper", description = "Network shaper of the offload links: relay (default), tc or none.")
+  String shaper;
+
+  @Option(names = "--tc-device", description = "Interface the tc shaper shapes (with --shaper tc), e.g. wlan0.")
+  String tcDevice;
+
   /** The profile given with {@code --profile}, or null. */
   public String profile() { return profile; }
 
@@ -74,6 +80,8 @@ public final class AgentOptions {
     if (models != null) flags.put(p + "models", models);
     if (noCpuCap) flags.put(p + "cpu-cap.enabled", false);
     if (real) flags.put(p + "emulated", false);
+    if (shaper != null) flags.put(p + "network.shaper", shaper);
+    if (tcDevice != null) flags.put(p + "network.tc.device", tcDevice);
     Config c = ConfigFactory.parseMap(flags);
     if (config != null) {
       if (!Files.isReadable(config)) throw new IllegalArgumentException("--config: cannot read " + config);

@@ -60,4 +60,13 @@ class AgentOptionsTest {
   void unreadableConfigFileIsNamed() {
     assertThatThrownBy(() -> parse("--config", tmp.resolve("missing.conf").toString())).hasMessageContaining("--config");
   }
+
+  @Test
+  void shaperFlags() {
+    AgentSettings s = parse("--shaper", "tc", "--tc-device", "wlan0");
+    assertThat(s.autoscale().shaper()).isEqualTo("tc");
+    assertThat(s.autoscale().tcDevice()).isEqualTo("wlan0");
+    assertThat(parse().autoscale().shaper()).isEqualTo("relay");
+    assertThatThrownBy(() -> parse("--shaper", "netem")).hasMessageContaining("relay, tc or none");
+  }
 }
