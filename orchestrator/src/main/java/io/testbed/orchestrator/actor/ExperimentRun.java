@@ -34,6 +34,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -116,6 +117,7 @@ public final class ExperimentRun extends AbstractBehavior<ExperimentRun.Command>
   private final String scenario;
   private String cancelReason;
   private String abortReason;
+  private boolean ended;
 
   private ExperimentRun(
       ActorContext<Command> ctx,
@@ -175,6 +177,7 @@ public final class ExperimentRun extends AbstractBehavior<ExperimentRun.Command>
         .onMessage(DeviceLost.class, this::onDeviceLost)
         .onMessageEquals(ProgressTick.INSTANCE, this::onProgressTick)
         .onMessage(RunnerEnded.class, this::onRunnerEnded)
+        .onSignal(PostStop.class, this::onPostStop)
         .build();
   }
 
@@ -231,6 +234,7 @@ public final class ExperimentRun extends AbstractBehavior<ExperimentRun.Command>
   }
 
   private Behavior<Command> onRunnerEnded(RunnerEnded m) {
+    ended = true;
     ExperimentStatus status;
     String error;
     if (cancelReason != null) {
@@ -256,6 +260,12 @@ public final class ExperimentRun extends AbstractBehavior<ExperimentRun.Command>
     else getContext().getLog().warn("Experiment {} ended {}: {}", setup.runId(), status.wireName(), error);
     manager.tell(new ExperimentManager.RunEnded(setup.runId(), status, m.verdict(), m.bundleDir(), error, m.summary()));
     return Behaviors.stopped();
+  }
+
+  /** Stopped before the runner ended (orchestrator shutting down): stop LoadGen so its thread is not left running. */
+  private Behavior<Command> onPostStop(PostStop signal) {
+    if (!ended) runner.cancel("orchestrator stopping");
+    return this;
   }
 
   private ExperimentManager.RunProgress progress() {

@@ -42,7 +42,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The REST API under {@code /api/v1}: health, devices, jobs, experiments ({@link ExperimentRoutes}). GETs are open; mutating routes need
+ * The REST API under {@code /api/v1}: health, devices, jobs, experiments ({@link ExperimentRoutes}). GETs are open;
+ * mutating routes need
  * {@code Authorization: Bearer <token>} when a token is configured. Every error body is {@code {"error": "..."}}.
  */
 public final class ApiRoutes extends AllDirectives {
