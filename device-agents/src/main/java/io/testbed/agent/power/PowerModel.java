@@ -6,8 +6,8 @@ import io.testbed.agent.config.TargetProfile;
 
 /**
  * The modelled power of a device (whole-device watts) and the energy of one inference. Pure arithmetic on the
- * profile's figures (SYSTEMS.md section 1: on-device energy = power x latency; offload energy = radio power x transfer
- * time + idle power while waiting).
+ * profile's figures (SYSTEMS.md section 1: on-device energy = power x latency). Offload energy is the
+ * {@link RadioEnergyModel}'s.
  */
 public final class PowerModel {
   private final double idleW;
@@ -34,18 +34,5 @@ public final class PowerModel {
   public double localEnergyJ(double busyW, double computeMs, double executionMs) {
     double idleMs = Math.max(0, executionMs - computeMs);
     return (busyW * computeMs + idleW * idleMs) / 1000.0;
-  }
-
-  /**
-   * Energy of an offload on the requesting device: the network time is split between upload and download in
-   * proportion to the bytes each way (transmit and receive power), and the peer's compute time is spent waiting with
-   * the radio idle-listening. A later issue refines the radio model with RSSI.
-   */
-  public double offloadEnergyJ(double networkMs, double peerComputeMs, long bytesSent, long bytesReceived) {
-    double total = (double) bytesSent + bytesReceived;
-    double upShare = total > 0 ? bytesSent / total : 0.5;
-    double upMs = networkMs * upShare;
-    double downMs = networkMs - upMs;
-    return (radio.txW() * upMs + radio.rxW() * downMs + radio.idleWaitW() * peerComputeMs) / 1000.0;
   }
 }

@@ -21,18 +21,6 @@ class PowerModelTest {
   }
 
   @Test
-  void offloadEnergySplitsNetworkTimeByBytesEachWayAndWaitsAtIdleWaitPower() {
-    // 40 ms network, 3:1 bytes up:down -> 30 ms at 2 W + 10 ms at 1.5 W; 50 ms peer compute at 1.2 W
-    double j = model.offloadEnergyJ(40, 50, 3000, 1000);
-    assertThat(j).isCloseTo((2.0 * 30 + 1.5 * 10 + 1.2 * 50) / 1000.0, within(1e-12));
-  }
-
-  @Test
-  void offloadWithNoBytesSplitsEvenly() {
-    assertThat(model.offloadEnergyJ(20, 0, 0, 0)).isCloseTo((2.0 * 10 + 1.5 * 10) / 1000.0, within(1e-12));
-  }
-
-  @Test
   void profilePowerFollowsTheDvfsLevelsAndGrowsWithFrequency() {
     AgentSettings phone = AgentSettings.load(Map.of("testbed.agent.profile", "phone"));
     PowerModel p = PowerModel.of(phone.profile());
