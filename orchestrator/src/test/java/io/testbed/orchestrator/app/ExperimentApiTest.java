@@ -241,6 +241,34 @@ class ExperimentApiTest {
   }
 
   @Test
+  void aDeviceCrashingMidRunFailsItsQueriesAsDeviceOfflineAndAbortsTheRun() throws Exception {
+    FakeDevice phone5 = FakeDevice.start(orchestrator.brokerUrl(), Fixtures.phoneHello("phone-5"));
+    try {
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> rest.get("/api/v1/devices/phone-5").json().path("status").asText().equals("online"));
+      phone5.replyAfter(20);
+      String runId = rest.post("/api/v1/experiments", spec("api-crash", "phone-5", "cpu", 60_000, 100), TOKEN)
+          .json().path("runId").asText();
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> rest.get("/api/v1/experiments/" + runId).json().path("queriesDone").asLong() > 5);
+      phone5.crash(); // no DISCONNECT: the broker publishes the offline last will
+      JsonNode end = awaitEnd(runId);
+      assertThat(end.path("status").asText()).isEqualTo("failed");
+      assertThat(end.path("error").asText()).contains("phone-5", "went offline", "abort");
+      assertThat(end.path("verdict").asText()).isEqualTo("INVALID");
+      List<String> rows = Files.readAllLines(Path.of(end.path("bundle").asText()).resolve("queries.csv"));
+      assertThat(rows.stream().skip(1).filter(r -> r.contains(",ok,"))).hasSizeGreaterThan(5);
+      assertThat(rows.stream().filter(r -> r.contains("device-offline"))).isNotEmpty();
+      assertThat(rows.stream().skip(1).filter(r -> !r.contains(",ok,")))
+          .allMatch(r -> r.contains("device-offline") || r.contains("aborted"));
+      assertThat(rest.get("/api/v1/devices/phone-5").json().path("leasedBy").isMissingNode()
+          || rest.get("/api/v1/devices/phone-5").json().path("leasedBy").isNull()).isTrue();
+    } finally {
+      phone5.close();
+    }
+  }
+
+  @Test
   void cliRunAndResultsWorkAgainstTheRealServer() throws Exception {
     Path spec = dataDir.resolve("cli-spec.json");
     Files.writeString(spec, spec("api-cli", "phone-3", "cpu", 800, 64));
