@@ -322,7 +322,7 @@ public final class ExperimentRun extends AbstractBehavior<ExperimentRun.Command>
       live.completed.incrementAndGet();
       if (!r.succeeded()) live.failed.incrementAndGet();
       FleetSut sut = live.sut;
-      String model = sut == null ? null : sut.modelOf(r.queryId());
+      String model = sut == null ? null : sut.completed(r);
       sink.write(Measurements.query(r, live.repetitionStartEpochNs, setup.runId(), model, scenario, live.repetition,
           setup.policy().name()));
     }

@@ -3,6 +3,7 @@ package io.testbed.orchestrator.actor;
 import io.testbed.experiments.loadgen.Query;
 import io.testbed.experiments.loadgen.QueryCompletion;
 import io.testbed.experiments.loadgen.QueryOutcome;
+import io.testbed.experiments.loadgen.QueryRecord;
 import io.testbed.experiments.loadgen.SystemUnderTest;
 import io.testbed.orchestrator.policy.TargetPolicy;
 import io.testbed.protocol.InferenceResult;
@@ -52,7 +53,9 @@ public final class FleetSut implements SystemUnderTest {
   private final Setup setup;
   private final LossListener losses;
   private final Set<String> lost = ConcurrentHashMap.newKeySet();
-  private final Map<Long, String> models = new ConcurrentHashMap<>();
+  private final Map<Long, Placed> placed = new ConcurrentHashMap<>();
+
+  private record Placed(TargetPolicy.QueryContext context, TargetPolicy.Decision decision) {}
 
   public FleetSut(Setup setup, LossListener losses) {
     this.setup = setup;
@@ -66,10 +69,9 @@ public final class FleetSut implements SystemUnderTest {
 
   @Override
   public void issue(Query query, QueryCompletion completion) {
-    TargetPolicy.Decision d = setup.policy().choose(
-        new TargetPolicy.QueryContext(query.id(), query.sampleCount(), setup.repetition()),
-        new TargetPolicy.FleetState(setup.devices(), lost));
-    models.put(query.id(), d.model());
+    TargetPolicy.QueryContext context = new TargetPolicy.QueryContext(query.id(), query.sampleCount(), setup.repetition());
+    TargetPolicy.Decision d = setup.policy().choose(context, new TargetPolicy.FleetState(setup.devices(), lost));
+    placed.put(query.id(), new Placed(context, d));
     TwinRef twin = setup.twins().get(d.deviceId());
     if (twin == null) {
       completion.complete(QueryOutcome.failed(Outcome.REJECTED,
@@ -85,9 +87,16 @@ public final class FleetSut implements SystemUnderTest {
                 + ex.getMessage(), d.deviceId(), d.target())));
   }
 
-  /** The model a query was sent with (for the time series); null for an unknown query. */
-  public String modelOf(long queryId) {
-    return models.remove(queryId);
+  /**
+   * LoadGen recorded the query (call on LoadGen's thread, from {@code LoadGenListener.onCompleted}): the policy learns
+   * how it went; returns the model it was sent with (for the time series), null for a query this SUT did not place.
+   */
+  public String completed(QueryRecord r) {
+    Placed p = placed.remove(r.queryId());
+    if (p == null) return null;
+    setup.policy().learn(p.context(), p.decision(),
+        new TargetPolicy.Feedback(r.succeeded(), r.latencyNs() / 1e6, r.energyJ(), r.reason()));
+    return p.decision().model();
   }
 
   private QueryOutcome outcome(TargetPolicy.Decision d, InferenceResult r) {

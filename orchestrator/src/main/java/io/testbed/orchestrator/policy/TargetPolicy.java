@@ -4,9 +4,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Decides where one experiment query runs: which device, model and execution target (or offload peer). Pure: the
- * experiment's SUT calls it per query with what it knows of the fleet; later policies (AutoScale, DeepRecSched,
- * thermal-aware) implement it with their own state, time and seeded randomness passed in.
+ * Decides where one experiment query runs: which device, model and execution target (or offload peer), and learns
+ * from how each query went. Free of actors and I/O: the experiment's SUT calls {@link #choose} when LoadGen issues a
+ * query and {@link #learn} when the query's record is complete, both on LoadGen's thread (so a policy needs no
+ * locking); later policies (AutoScale, DeepRecSched, thermal-aware) implement it with their own state, clock and
+ * seeded randomness passed to their constructors.
  */
 public interface TargetPolicy {
 
@@ -14,6 +16,18 @@ public interface TargetPolicy {
   String name();
 
   Decision choose(QueryContext query, FleetState fleet);
+
+  /** How a query placed by {@link #choose} went (learning policies update their state here). */
+  default void learn(QueryContext query, Decision decision, Feedback feedback) {}
+
+  /**
+   * The measured outcome of one query.
+   *
+   * @param latencyMs from the query's scheduled time to its completion
+   * @param energyJ the device's energy figure for the query; null when unknown
+   * @param reason failure reason when not ok (e.g. {@code device-offline: ...}); null when ok
+   */
+  record Feedback(boolean ok, double latencyMs, Double energyJ, String reason) {}
 
   /**
    * The query to place.
