@@ -24,6 +24,11 @@ public final class TestInferenceServer implements AutoCloseable {
   private final InferenceEngine engine;
   private final String id;
   private final AtomicLong served = new AtomicLong();
+  private final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+    Thread t = new Thread(r, "test-inference-server");
+    t.setDaemon(true);
+    return t;
+  });
 
   public TestInferenceServer(String id, InferenceEngine engine) {
     this.id = id;
@@ -34,7 +39,7 @@ public final class TestInferenceServer implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     server.createContext(OffloadContract.INFER_PATH, this::infer);
-    server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(2));
+    server.setExecutor(pool);
     server.start();
   }
 
@@ -67,5 +72,8 @@ public final class TestInferenceServer implements AutoCloseable {
   }
 
   @Override
-  public void close() { server.stop(0); }
+  public void close() {
+    server.stop(0);
+    pool.shutdownNow();
+  }
 }
