@@ -15,7 +15,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -150,7 +149,7 @@ class RelayShaperTest {
     double mbps = (payload.length - 1460) * 8.0 / ((last - first) / 1e3);
     assertThat(mbps).isCloseTo(8.0, within(0.8));
     double firstByteMs = (first - start) / 1e6;
-    assertThat(firstByteMs).isCloseTo(50.0, within(5.0));
+    assertThat(firstByteMs).as("first byte after the one-way delay").isBetween(50.0, 80.0);
     double totalMs = (last - start) / 1e6;
     assertThat(totalMs).isCloseTo(50 + payload.length * 8.0 / 8_000, within(0.1 * (50 + payload.length * 8.0 / 8_000)));
   }
@@ -158,27 +157,27 @@ class RelayShaperTest {
   @Test
   void lostSegmentsArriveOneRetransmissionTimeoutLate() throws Exception {
     Sink sink = sink(100, false);
-    // 20% loss, 5 ms one way, 40 ms retransmission floor; seeded, so the same segments are "lost" on every run
-    RelayShaper shaper = shaper(new RelayShaper.Settings(1460, 40, 11, 1 << 20));
+    // 20% loss, 5 ms one way, 120 ms retransmission floor; seeded, so the same segments are "lost" on every run
+    RelayShaper shaper = shaper(new RelayShaper.Settings(1460, 120, 11, 1 << 20));
     int port = shaper.relay("edge-1", sink.address(), link(5, 0, 100, 20));
-    int n = 100;
+    int n = 60;
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
       s.setTcpNoDelay(true);
       for (int i = 0; i < n; i++) {
         s.getOutputStream().write(message(100));
         s.getOutputStream().flush();
-        Thread.sleep(50); // longer than a retransmission: no head-of-line blocking between messages
+        Thread.sleep(160); // longer than a retransmission: no head-of-line blocking between messages
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (sink.messages.size() < n && System.nanoTime() < deadline) Thread.sleep(10);
     }
     List<Double> delays = sink.messages.stream().map(m -> (m[1] - m[0]) / 1e6).toList();
     assertThat(delays).hasSize(n);
-    long late = delays.stream().filter(d -> d >= 40).count();
-    assertThat(late).isEqualTo(shaper.retransmittedSegments());
-    assertThat((double) late / n).isBetween(0.10, 0.32);
-    double[] lateDelays = delays.stream().filter(d -> d >= 40).mapToDouble(Double::doubleValue).toArray();
-    assertThat(Arrays.stream(lateDelays).average().orElseThrow()).isCloseTo(45.0, within(5.0));
+    // late = past the midpoint between 5 ms and 125 ms; a busy shared host may add a stray scheduling delay or two
+    List<Double> late = delays.stream().filter(d -> d >= 65).toList();
+    assertThat((double) shaper.retransmittedSegments()).isCloseTo(late.size(), within(2.0));
+    assertThat((double) shaper.retransmittedSegments() / n).isBetween(0.08, 0.35);
+    assertThat(median(late)).isCloseTo(125.0, within(12.5));
     assertThat(median(delays)).isCloseTo(5.0, within(2.0));
   }
 
