@@ -8,6 +8,8 @@ missing=()
 [ -x /usr/bin/influxd ] || missing+=(influxdb)
 command -v stress-ng >/dev/null || missing+=(stress-ng)
 command -v openssl >/dev/null || missing+=(openssl)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "testbed test: installing ${missing[*]}" >&2
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -11,11 +11,11 @@ window.testbedPage = { pointsReceived: 0, chartPoints: {} };   // read by the br
 function el(tag, text, cls) { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; }
 async function getJson(path) { const r = await fetch(API + path); if (!r.ok) throw new Error(path + ': ' + r.status); return r.json(); }
 
-function makeChart(name, containerId, yLabel) {
+function makeChart(name, containerId, yLabel, pointsOnly) {
   const container = document.getElementById(containerId);
   const opts = { width: Math.max(300, container.clientWidth || 560), height: 220, scales: { x: { time: true } },
     series: [{}], axes: [{}, { label: yLabel }], legend: { live: false } };
-  charts[name] = { plot: new uPlot(opts, [[]], container), series: new Map(), data: [[]] };
+  charts[name] = { plot: new uPlot(opts, [[]], container), series: new Map(), data: [[]], pointsOnly: !!pointsOnly };
   window.testbedPage.chartPoints[name] = 0;
 }
 
@@ -28,7 +28,9 @@ function addPoint(name, label, tSeconds, value) {
     const idx = c.data.length;
     c.series.set(label, idx);
     c.data.push(new Array(c.data[0].length).fill(null));
-    c.plot.addSeries({ label, stroke: PALETTE[(idx - 1) % PALETTE.length], points: { show: true, size: 4 }, spanGaps: true }, idx);
+    const s = { label, stroke: PALETTE[(idx - 1) % PALETTE.length], points: { show: true, size: c.pointsOnly ? 7 : 4, fill: PALETTE[(idx - 1) % PALETTE.length] }, spanGaps: true };
+    if (c.pointsOnly) s.paths = () => null;   // decisions are discrete: markers, no lines
+    c.plot.addSeries(s, idx);
   }
   const idx = c.series.get(label);
   c.data[0].push(tSeconds);
@@ -148,7 +150,7 @@ function safely(f) { return () => f().catch(e => console.warn(e)); }
 makeChart('power', 'chart-power', 'W');
 makeChart('latency', 'chart-latency', 'ms');
 makeChart('temperature', 'chart-temperature', '°C');
-makeChart('decisions', 'chart-decisions', 'target');
+makeChart('decisions', 'chart-decisions', 'target', true);
 backfill().then(connectStream);
 [refreshHealth, refreshDevices, refreshExperiments, refreshJobs].forEach(f => { safely(f)(); setInterval(safely(f), 2000); });
 setInterval(redraw, 500);

@@ -2,6 +2,8 @@ package io.testbed.launcher;
 
 import io.testbed.agent.app.DeviceAgentCommand;
 import io.testbed.cloud.app.CloudAgentCommand;
+import io.testbed.experiments.cli.ResultsCommand;
+import io.testbed.experiments.cli.RunCommand;
 import io.testbed.orchestrator.app.OrchestratorCommand;
 import io.testbed.power.app.PowerBridgeCommand;
 import picocli.CommandLine;
@@ -17,6 +19,8 @@ import picocli.CommandLine.Command;
       UpCommand.class,
       DemoCommand.class,
       BenchCommand.class,
+      RunCommand.class,
+      ResultsCommand.class,
       OrchestratorCommand.class,
       DeviceAgentCommand.class,
       CloudAgentCommand.class,

@@ -144,6 +144,59 @@ class AllInOneIT {
     });
   }
 
+  /** Issue 8: the built-in page shows every device and a live chart gains points while a job runs; a screenshot is kept. */
+  @Test
+  @Order(5)
+  void webPageShowsTheFleetAndLiveChartsInARealBrowser() throws Exception {
+    org.openqa.selenium.chrome.ChromeDriver browser = Browser.start();
+    try {
+      browser.get(all.orchestrator().restUrl() + "/");
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+          assertThat(browser.findElements(org.openqa.selenium.By.cssSelector("#devices tbody tr")).stream()
+              .map(r -> r.getAttribute("data-device")).toList())
+              .containsExactlyInAnyOrder("phone-1", "edge-box-1", "sensor-node-1", "cloud-1"));
+      assertThat(browser.findElement(org.openqa.selenium.By.cssSelector("#devices tbody tr[data-device='phone-1']")).getText())
+          .contains("online", "phone");
+      long before = ((Number) browser.executeScript("return window.testbedPage.chartPoints.latency")).longValue();
+      runJob(Map.of("deviceId", "phone-1", "model", "mlp", "target", "cpu", "count", 5));
+      await().atMost(Duration.ofSeconds(20)).until(() ->
+          ((Number) browser.executeScript("return window.testbedPage.chartPoints.latency")).longValue() >= before + 5);
+      assertThat(((Number) browser.executeScript("return window.testbedPage.chartPoints.power")).longValue()).isGreaterThan(0);
+      Path shots = Path.of("target", "screenshots");
+      java.nio.file.Files.createDirectories(shots);
+      byte[] png = browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES);
+      java.nio.file.Files.write(shots.resolve("web-page.png"), png);
+      assertThat(png.length).isGreaterThan(10_000);
+    } finally {
+      browser.quit();
+    }
+  }
+
+  /** Issue 8 item 5: a run's series export as CSV and as line protocol. */
+  @Test
+  @Order(6)
+  void runSeriesExportAsCsvAndLineProtocol() throws Exception {
+    JsonNode job = runJob(Map.of("deviceId", "cloud-1", "model", "mlp", "target", "cpu", "count", 4));
+    String run = job.path("jobId").asText();
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      var csv = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(all.orchestrator().restUrl()
+          + "/api/v1/runs/" + run + "/series.csv")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(csv.statusCode()).isEqualTo(200);
+      assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+      List<String> rows = csv.body().lines().filter(l -> l.startsWith("inference,")).toList();
+      assertThat(rows).hasSize(4);
+      var lp = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(all.orchestrator().restUrl()
+          + "/api/v1/runs/" + run + "/series.lp")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(lp.statusCode()).isEqualTo(200);
+      assertThat(lp.body().lines().filter(l -> l.startsWith("inference,")).toList()).hasSize(4)
+          .allMatch(l -> l.contains("run=" + run) && l.contains("device=cloud-1"));
+    });
+    var missing = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(all.orchestrator().restUrl()
+        + "/api/v1/runs/no-such-run/series.csv")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(missing.statusCode()).isEqualTo(404);
+  }
+
   private JsonNode runJob(Map<String, Object> body) throws InterruptedException {
     JsonNode submitted = all.api().submitJob(body);
     JsonNode done = all.api().awaitJob(submitted.path("jobId").asText(), Duration.ofSeconds(120));

@@ -8,6 +8,8 @@ import io.testbed.orchestrator.adapter.influx.TimeseriesSinks;
 import io.testbed.orchestrator.adapter.mqtt.PahoMqttPort;
 import io.testbed.orchestrator.config.OrchestratorSettings;
 import io.testbed.orchestrator.http.ApiRoutes;
+import io.testbed.orchestrator.http.WebRoutes;
+import io.testbed.protocol.WireCodec;
 import io.testbed.orchestrator.port.MqttPort;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,7 +80,8 @@ public final class Orchestrator {
           new ApiRoutes.HealthInfo(broker != null, brokerUrl, sink.info()));
       ServerBinding binding;
       try {
-        binding = Http.get(system).newServerAt(settings.http().host(), settings.http().port()).bind(routes.routes())
+        binding = Http.get(system).newServerAt(settings.http().host(), settings.http().port()).bind(
+                new WebRoutes(sink, WireCodec.mapper()).routes().orElse(routes.routes()))
             .toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       } catch (Exception e) {
         throw new IllegalStateException("REST API cannot listen on " + settings.http().host() + ":" + settings.http().port()
