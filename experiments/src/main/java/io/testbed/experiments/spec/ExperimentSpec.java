@@ -38,8 +38,8 @@ public record ExperimentSpec(
     QosSpec qos,
     OnDeviceLoss onDeviceLoss) {
 
-  /** Experiment types this build accepts; later issues add {@code autoscale}, {@code recsched}, {@code thermal}. */
-  public static final List<String> TYPES = List.of("inference");
+  /** Experiment types this build accepts; later issues add {@code recsched}, {@code thermal}. */
+  public static final List<String> TYPES = List.of("inference", "autoscale");
 
   public ExperimentSpec {
     devices = devices == null ? null : List.copyOf(devices);

@@ -21,7 +21,7 @@ public final class SpecValidator {
   private static final List<String> ROOT_FIELDS = List.of("name", "type", "devices", "models", "precision", "policy",
       "scenario", "repetitions", "timeline", "qos", "onDeviceLoss");
   private static final List<String> DEVICE_FIELDS = List.of("id", "kind", "count");
-  private static final List<String> POLICY_FIELDS = List.of("kind", "target", "offloadTo");
+  private static final List<String> POLICY_FIELDS = List.of("kind", "target", "offloadTo", "policies", "params");
   private static final List<String> SCENARIO_FIELDS = List.of("kind", "mode", "samplesPerQuery", "targetQps",
       "latencyBoundMs", "targetLatencyPercentile", "minDurationMs", "minQueryCount", "maxDurationMs", "maxQueryCount",
       "offlineSamples", "datasetSamples", "queryTimeoutMs", "maxFailedFraction", "earlyStopping", "confidence");
@@ -67,6 +67,7 @@ public final class SpecValidator {
       problem("precision", "must be fp32|int8, was '" + precision + "'");
     }
     policy(root.get("policy"));
+    AutoScaleSpecRules.validate(root, problems);
     Long maxDurationMs = scenario(root.get("scenario"));
     repetitions(root.get("repetitions"));
     timeline(root.get("timeline"), maxDurationMs);
@@ -303,6 +304,7 @@ public final class SpecValidator {
       text(e, path, "target", false);
       JsonNode params = e.get("params");
       if (!absent(params) && !params.isObject()) problem(path + ".params", "must be an object");
+      TimelineControls.validate(path, e, problems);
     }
   }
 

@@ -45,7 +45,7 @@ class SpecValidatorTest {
         """);
     assertThat(found).containsExactlyInAnyOrder(
         "name: must not be blank",
-        "type: unknown type 'thermal-ish' (allowed: inference)",
+        "type: unknown type 'thermal-ish' (allowed: inference|autoscale)",
         "devices[1].kind: unknown device kind 'toaster' (expected phone|edge|sensor|cloud)",
         "devices[1].count: must be >= 1",
         "devices[2].id: duplicate device 'phone-1' (also devices[0])",
@@ -108,8 +108,9 @@ class SpecValidatorTest {
   void policyAndRepetitionRules() {
     assertThat(problems(GOOD.replace("\"target\": \"cpu\"", "\"target\": \"cpu\", \"offloadTo\": \"cloud-1\"")))
         .containsExactly("policy.offloadTo: only applies when target is offload");
-    assertThat(problems(GOOD.replace("\"kind\": \"fixed\", \"target\": \"cpu\"", "\"kind\": \"autoscale\"")))
-        .containsExactly("policy.kind: unknown policy 'autoscale' (allowed: fixed)");
+    assertThat(problems(GOOD.replace("\"kind\": \"fixed\", \"target\": \"cpu\"", "\"kind\": \"autoscale-ish\"")))
+        .containsExactly("policy.kind: unknown policy 'autoscale-ish' (allowed: fixed|cpu-only|gpu-only|dsp-only|edge-only|"
+            + "cloud-only|best-static|autoscale|oracle)");
     assertThat(problems(GOOD.replace("\"target\": \"cpu\"", "\"target\": \"cpu\"}, \"repetitions\": {\"seeds\": [1], \"baseSeed\": 3, \"count\": 5000")))
         .containsExactlyInAnyOrder("repetitions.count: must be <= 1000", "repetitions.count: is 5000 but 1 seeds are given",
             "repetitions.baseSeed: give seeds or baseSeed, not both");
