@@ -14,6 +14,9 @@ public final class ResultTable {
 
   /** Renders {@code summary.json} ({@code {runId, aggregate, repetitions: [{index, seed, summary}]}}). */
   public static String render(JsonNode summaryJson) {
+    if (io.testbed.experiments.recsched.RecSchedSpec.TYPE.equals(summaryJson.path("type").asText())) {
+      return io.testbed.experiments.recsched.RecSchedReports.render(summaryJson);
+    }
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"rep", "seed", "scenario", "result", "queries", "failed", "samples/s", "p50 ms", "p90 ms",
         "p99 ms", "energy J/query"});
