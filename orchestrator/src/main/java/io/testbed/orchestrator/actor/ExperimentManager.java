@@ -8,6 +8,11 @@ import io.testbed.experiments.spec.SpecJson;
 import io.testbed.experiments.spec.SpecProblem;
 import io.testbed.experiments.spec.SpecResolver;
 import io.testbed.orchestrator.config.OrchestratorSettings;
+import io.testbed.orchestrator.config.RecSchedDefaults;
+import io.testbed.orchestrator.actor.recsched.RecSchedRun;
+import io.testbed.orchestrator.actor.recsched.RecSchedSubmissions;
+import io.testbed.experiments.recsched.RecSchedSpec;
+import io.testbed.experiments.recsched.RecSchedSpecParser;
 import io.testbed.orchestrator.model.DeviceView;
 import io.testbed.orchestrator.model.ExperimentStatus;
 import io.testbed.orchestrator.model.ExperimentView;
@@ -107,6 +112,10 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
 
   private record RunStopped(String runId) implements Command {}
 
+  /** recsched submission: the registry's devices (spec kept as JSON text). */
+  private record RecDevicesForSubmit(Submit submit, String specJson, List<DeviceView> devices, String failure)
+      implements Command {}
+
   private record SubscriberGone(String runId, ActorRef<Update> subscriber) implements Command {}
 
   /** Spawns the run actor; tests replace it. */
@@ -122,7 +131,28 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
 
   public static Behavior<Command> create(ActorRef<DeviceRegistry.Command> registry, RunFactory runs, Clock clock,
       RandomGenerator random, OrchestratorSettings settings) {
-    return Behaviors.setup(ctx -> new ExperimentManager(ctx, registry, runs, clock, random, settings));
+    return create(registry, runs, null, clock, random, settings);
+  }
+
+  /** Spawns {@code recsched} runs (DeepRecSched against recommendation servers); tests replace it. */
+  @FunctionalInterface
+  public interface RecRunFactory {
+    Behavior<RecSchedRun.Command> create(RecSchedRun.Setup setup, ActorRef<Command> manager);
+  }
+
+  /** The production recsched run factory: real {@link RecSchedRun}s through {@code port}. */
+  public static RecRunFactory recRuns(io.testbed.orchestrator.port.RecServerPort port, TelemetrySink sink, Clock clock) {
+    return (setup, manager) -> RecSchedRun.create(setup, manager, port, sink, clock, System::nanoTime);
+  }
+
+  /** With {@code recRuns} null, {@code recsched} specs are answered {@link Unavailable}. */
+  public static Behavior<Command> create(ActorRef<DeviceRegistry.Command> registry, RunFactory runs, RecRunFactory recRuns,
+      Clock clock, RandomGenerator random, OrchestratorSettings settings) {
+    return Behaviors.setup(ctx -> {
+      ExperimentManager m = new ExperimentManager(ctx, registry, runs, clock, random, settings);
+      m.recRuns = recRuns;
+      return m;
+    });
   }
 
   private static final class Run {
@@ -149,6 +179,9 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
     String bundle;
     JsonNode summary;
     ActorRef<ExperimentRun.Command> actor;
+    RecSchedDefaults.Resolved rec;
+    ActorRef<RecSchedRun.Command> recActor;
+    int recSteps;
 
     Run(String runId, ExperimentPlan plan, List<Hello> hellos, List<String> driven, List<String> leased,
         Map<String, String> offloadUrls, long submittedNs) {
@@ -162,6 +195,12 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
     }
 
     ExperimentView view(boolean withSummary) {
+      if (rec != null) {
+        return new ExperimentView(runId, rec.spec().name(), status, phase, RecSchedSpec.TYPE, String.join(",", rec.policies()),
+            repetition, recSteps, queriesDone, queriesFailed, queriesTotal, etaSeconds, leased,
+            status == ExperimentStatus.QUEUED ? waitingFor : List.of(), verdict, error, submittedNs, startedNs, finishedNs,
+            bundle, withSummary ? summary : null);
+      }
       ExperimentSpec spec = plan.spec();
       return new ExperimentView(runId, spec.name(), status, phase, spec.scenario().kind().mlperfName(),
           spec.policy().kind(), repetition, plan.repetitions().size(), queriesDone, queriesFailed, queriesTotal,
@@ -178,6 +217,8 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
   private final Map<String, Run> all = new LinkedHashMap<>();
   private final Map<String, String> leases = new HashMap<>();
   private int running;
+  private RecRunFactory recRuns;
+  private RecSchedDefaults recDefaults;
 
   private ExperimentManager(ActorContext<Command> ctx, ActorRef<DeviceRegistry.Command> registry, RunFactory runs,
       Clock clock, RandomGenerator random, OrchestratorSettings settings) {
@@ -194,6 +235,7 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
     return newReceiveBuilder()
         .onMessage(Submit.class, this::onSubmit)
         .onMessage(DevicesForSubmit.class, this::onDevicesForSubmit)
+        .onMessage(RecDevicesForSubmit.class, this::onRecDevicesForSubmit)
         .onMessage(GetExperiment.class, this::onGet)
         .onMessage(ListExperiments.class, this::onList)
         .onMessage(CancelExperiment.class, this::onCancel)
@@ -206,6 +248,7 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
   }
 
   private Behavior<Command> onSubmit(Submit m) {
+    if (RecSchedSpecParser.isRecSched(m.specJson())) return onSubmitRecSched(m);
     SpecJson.Parsed parsed = SpecJson.parse(m.specJson());
     if (!parsed.ok()) {
       m.replyTo().tell(new InvalidSpec(parsed.problems()));
@@ -253,6 +296,59 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
     return this;
   }
 
+  private Behavior<Command> onSubmitRecSched(Submit m) {
+    RecSchedSpecParser.Parsed parsed = RecSchedSpecParser.parse(m.specJson());
+    if (!parsed.ok()) {
+      m.replyTo().tell(new InvalidSpec(parsed.problems()));
+      return this;
+    }
+    if (recRuns == null) {
+      m.replyTo().tell(new Unavailable("recsched experiments are not wired in this orchestrator"));
+      return this;
+    }
+    getContext().ask(DeviceRegistry.Devices.class, registry, settings.askTimeout(), DeviceRegistry.GetDevices::new,
+        (devices, ex) -> devices != null ? new RecDevicesForSubmit(m, m.specJson(), devices.devices(), null)
+            : new RecDevicesForSubmit(m, m.specJson(), null, "device registry did not answer: " + ex.getMessage()));
+    return this;
+  }
+
+  private Behavior<Command> onRecDevicesForSubmit(RecDevicesForSubmit m) {
+    ActorRef<SubmitReply> replyTo = m.submit().replyTo();
+    if (m.devices() == null) {
+      replyTo.tell(new Unavailable(m.failure()));
+      return this;
+    }
+    RecSchedSpec spec = RecSchedSpecParser.parse(m.specJson()).spec();
+    List<Hello> catalogue = m.devices().stream().filter(DeviceView::capabilitiesKnown).map(this::hello).toList();
+    RecSchedSubmissions.Resolution res = RecSchedSubmissions.resolve(spec, catalogue);
+    if (!res.ok()) {
+      replyTo.tell(new Unresolvable(res.unknownDevices(), res.unknownModels(), List.of(), res.problems()));
+      return this;
+    }
+    if (recDefaults == null) {
+      recDefaults = RecSchedDefaults.fromConfig(getContext().getSystem().settings().config()
+          .withFallback(com.typesafe.config.ConfigFactory.defaultReference()));
+    }
+    RecSchedDefaults.Resolution plan = recDefaults.resolve(spec, settings.experimentsDir().getParent() == null
+        ? Path.of(".") : settings.experimentsDir().getParent());
+    if (plan.plan() == null) {
+      replyTo.tell(new InvalidSpec(plan.problems()));
+      return this;
+    }
+    List<String> servers = res.servers().stream().map(Hello::deviceId).toList();
+    String runId;
+    do {
+      runId = ResultBundle.runId(spec.name(), clock.instant(), random);
+    } while (all.containsKey(runId));
+    Run run = new Run(runId, null, res.servers(), servers, servers, Map.of(), nowNs());
+    run.rec = plan.plan();
+    all.put(runId, run);
+    getContext().getLog().info("Experiment {} queued: recsched on {}", runId, servers);
+    startWhatCan();
+    replyTo.tell(new Accepted(run.view(false)));
+    return this;
+  }
+
   private Behavior<Command> onGet(GetExperiment m) {
     Run run = all.get(m.runId());
     m.replyTo().tell(run == null ? new NotFound(m.runId()) : new Found(run.view(true)));
@@ -282,6 +378,10 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
       run.finishedNs = nowNs();
       getContext().getLog().info("Experiment {} cancelled while queued: {}", run.runId, reason);
       publish(run, true);
+    } else if (run.status == ExperimentStatus.RUNNING && run.recActor != null) {
+      run.phase = "cancelling";
+      run.recActor.tell(new RecSchedRun.Cancel(reason));
+      publish(run, false);
     } else if (run.status == ExperimentStatus.RUNNING && run.actor != null) {
       run.phase = "cancelling";
       run.actor.tell(new ExperimentRun.Cancel(reason));
@@ -313,6 +413,7 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
     if (run == null || run.status.finished()) return this;
     if (!"cancelling".equals(run.phase) || "done".equals(m.phase())) run.phase = m.phase();
     run.repetition = m.repetition();
+    if (run.rec != null) run.recSteps = m.repetitions();
     run.queriesDone = m.queriesDone();
     run.queriesFailed = m.queriesFailed();
     run.queriesTotal = m.queriesTotal();
@@ -393,6 +494,15 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
     run.phase = "starting";
     run.waitingFor = List.of();
     run.startedNs = nowNs();
+    if (run.rec != null) {
+      List<String> endpoints = run.hellos.stream().map(Hello::endpoint).toList();
+      RecSchedRun.Setup rs = new RecSchedRun.Setup(run.runId, run.rec, run.driven, endpoints, run.hellos,
+          settings.experimentsDir(), settings.experiments().progressInterval());
+      run.recActor = getContext().spawn(recRuns.create(rs, getContext().getSelf()), "run-" + run.runId);
+      getContext().watchWith(run.recActor, new RunStopped(run.runId));
+      publish(run, false);
+      return;
+    }
     ExperimentSpec spec = run.plan.spec();
     TargetPolicy policy = new FixedTargetPolicy(run.driven, spec.models(), spec.policy().target(), spec.policy().offloadTo());
     Path root = settings.experimentsDir();

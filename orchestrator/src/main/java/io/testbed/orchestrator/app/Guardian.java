@@ -49,10 +49,19 @@ public final class Guardian {
       Executor runners = ctx.getSystem().dispatchers()
           .lookup(DispatcherSelector.fromConfig(settings.experiments().dispatcherPath()));
       ActorRef<ExperimentManager.Command> experiments = ctx.spawn(ExperimentManager.create(registry,
-          ExperimentManager.runs(registry, sink, clock, runners), clock, new java.util.SplittableRandom(), settings),
+          ExperimentManager.runs(registry, sink, clock, runners),
+          ExperimentManager.recRuns(recServerPort(ctx.getSystem().settings().config()), sink, clock),
+          clock, new java.util.SplittableRandom(), settings),
           "experiments");
       ready.complete(new Wiring(registry, jobs, experiments));
       return Behaviors.empty();
     });
+  }
+
+  /** The recommendation servers' HTTP port for recsched runs (its own small executor; daemon threads). */
+  private static io.testbed.orchestrator.port.RecServerPort recServerPort(com.typesafe.config.Config config) {
+    int threads = config.withFallback(com.typesafe.config.ConfigFactory.defaultReference())
+        .getInt("testbed.orchestrator.recsched.http-threads");
+    return new io.testbed.orchestrator.adapter.rec.HttpRecServerPort(threads, java.time.Duration.ofSeconds(5));
   }
 }
