@@ -6,6 +6,8 @@ import io.testbed.orchestrator.config.OrchestratorSettings;
 import io.testbed.orchestrator.model.DeviceView;
 import io.testbed.orchestrator.policy.CapabilityCheck;
 import io.testbed.orchestrator.port.TelemetrySink;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.testbed.protocol.ControlAck;
 import io.testbed.protocol.DeviceStatus;
 import io.testbed.protocol.ErrorReply;
 import io.testbed.protocol.Heartbeat;
@@ -18,6 +20,8 @@ import io.testbed.protocol.Precision;
 import io.testbed.protocol.SchemaVersion;
 import io.testbed.protocol.State;
 import io.testbed.protocol.Topics;
+import io.testbed.protocol.WireCodec;
+import io.testbed.protocol.WireMessage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,7 +63,10 @@ public final class DeviceTwin extends AbstractBehavior<DeviceTwin.Command> {
     @JsonSubTypes.Type(value = Release.class, name = "release"),
     @JsonSubTypes.Type(value = HeartbeatTick.class, name = "heartbeat-tick"),
     @JsonSubTypes.Type(value = ReplyTimedOut.class, name = "reply-timed-out"),
-    @JsonSubTypes.Type(value = CommandPublished.class, name = "command-published")
+    @JsonSubTypes.Type(value = CommandPublished.class, name = "command-published"),
+    @JsonSubTypes.Type(value = RunControl.class, name = "run-control"),
+    @JsonSubTypes.Type(value = AckReceived.class, name = "ack-received"),
+    @JsonSubTypes.Type(value = ControlTimedOut.class, name = "control-timed-out")
   })
   public sealed interface Command extends JsonSerializable {}
 
@@ -124,6 +131,30 @@ public final class DeviceTwin extends AbstractBehavior<DeviceTwin.Command> {
   /** The experiment {@code runId} no longer drives this device (ignored when another run holds the lease). */
   public record Release(String runId) implements Command {}
 
+  /**
+   * Sends a control command ({@code SetInterference} or {@code SetNetwork}, built from {@code request} with the twin's
+   * correlation id) and answers {@link ControlDone} exactly once: the device's {@code ControlAck}, or a refusal the
+   * twin makes up ({@code timeout: ...} after {@code timeoutMs}, {@code device-offline: ...}, {@code publish-failed: ...},
+   * {@code unknown-capabilities: ...}).
+   */
+  public record RunControl(ControlRequest request, long timeoutMs, ActorRef<ControlDone> replyTo) implements Command {}
+
+  /** The device confirmed or refused a control command. */
+  public record AckReceived(ControlAck ack) implements Command {}
+
+  /**
+   * The answer to {@link RunControl}.
+   *
+   * @param settings what the device applied ({@code ControlAck.settings}), an empty object when not applied
+   * @param roundTripMs from sending the command to the answer
+   */
+  public record ControlDone(String deviceId, String correlationId, String kind, boolean applied, String error,
+      JsonNode settings, double roundTripMs) implements JsonSerializable {}
+
+  private record ControlTimedOut(String correlationId) implements Command {}
+
+  private record PendingControl(RunControl run, String correlationId, String kind, long sentNs) {}
+
   private record HeartbeatTick() implements Command {}
 
   private record ReplyTimedOut(String correlationId) implements Command {}
@@ -135,6 +166,8 @@ public final class DeviceTwin extends AbstractBehavior<DeviceTwin.Command> {
   /** Error codes of results the twin makes up itself. */
   public static final String DEVICE_OFFLINE = "device-offline";
   public static final String TIMEOUT = "timeout";
+
+  private static final JsonNode EMPTY = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
 
   public static Behavior<Command> create(
       String deviceId,
@@ -156,6 +189,7 @@ public final class DeviceTwin extends AbstractBehavior<DeviceTwin.Command> {
   private final TimerScheduler<Command> timers;
   private final String correlationPrefix;
   private final Map<String, Pending> pending = new LinkedHashMap<>();
+  private final Map<String, PendingControl> pendingControls = new LinkedHashMap<>();
 
   private Hello hello;
   private DeviceStatus status = DeviceStatus.OFFLINE;
@@ -210,6 +244,9 @@ public final class DeviceTwin extends AbstractBehavior<DeviceTwin.Command> {
         .onMessage(HeartbeatTick.class, this::onHeartbeatTick)
         .onMessage(ReplyTimedOut.class, this::onReplyTimedOut)
         .onMessage(CommandPublished.class, this::onCommandPublished)
+        .onMessage(RunControl.class, this::onRunControl)
+        .onMessage(AckReceived.class, this::onAck)
+        .onMessage(ControlTimedOut.class, this::onControlTimedOut)
         .build();
   }
 
@@ -326,8 +363,79 @@ public final class DeviceTwin extends AbstractBehavior<DeviceTwin.Command> {
     return this;
   }
 
+  private Behavior<Command> onRunControl(RunControl m) {
+    String correlationId = correlationPrefix + (++seq);
+    long now = nowNs();
+    String kind = m.request().kind();
+    if (hello == null) {
+      m.replyTo().tell(new ControlDone(deviceId, correlationId, kind, false,
+          "unknown-capabilities: device '" + deviceId + "' has not said hello yet", EMPTY, 0));
+      return this;
+    }
+    if (status == DeviceStatus.OFFLINE) {
+      m.replyTo().tell(new ControlDone(deviceId, correlationId, kind, false,
+          DEVICE_OFFLINE + ": device '" + deviceId + "' is offline", EMPTY, 0));
+      return this;
+    }
+    WireMessage command;
+    try {
+      command = m.request().toWire(deviceId, now, correlationId);
+    } catch (IllegalArgumentException e) {
+      m.replyTo().tell(new ControlDone(deviceId, correlationId, kind, false, "bad-control: " + e.getMessage(), EMPTY, 0));
+      return this;
+    }
+    pendingControls.put(correlationId, new PendingControl(m, correlationId, kind, now));
+    Duration wait = Duration.ofMillis(Math.max(1, m.timeoutMs()));
+    timers.startSingleTimer(correlationId, new ControlTimedOut(correlationId), wait);
+    getContext().getLog().info("Device {}: sending control {} ({})", deviceId, correlationId, m.request());
+    getContext().ask(
+        MqttConnection.PublishResult.class,
+        mqtt,
+        wait,
+        replyTo -> new MqttConnection.Publish(Topics.commands(deviceId), command, 1, false, replyTo),
+        (res, ex) -> new CommandPublished(correlationId,
+            ex != null ? "no answer from the MQTT connection: " + ex.getMessage() : res.failure()));
+    return this;
+  }
+
+  private Behavior<Command> onAck(AckReceived m) {
+    seen();
+    ControlAck a = m.ack();
+    PendingControl p = pendingControls.remove(a.correlationId());
+    if (p == null) {
+      getContext().getLog().info("Device {}: control ack {} matches no waiting command (late or duplicate); dropped",
+          deviceId, a.correlationId());
+      return this;
+    }
+    timers.cancel(a.correlationId());
+    JsonNode settingsTree = a.settings().isEmpty() ? EMPTY : WireCodec.mapper().valueToTree(new java.util.TreeMap<>(a.settings()));
+    finishControl(p, a.applied(), a.applied() ? null : a.error(), settingsTree);
+    return this;
+  }
+
+  private Behavior<Command> onControlTimedOut(ControlTimedOut m) {
+    PendingControl p = pendingControls.remove(m.correlationId());
+    if (p != null) {
+      finishControl(p, false, TIMEOUT + ": no control ack within " + p.run().timeoutMs() + " ms", EMPTY);
+    }
+    return this;
+  }
+
+  private void finishControl(PendingControl p, boolean applied, String error, JsonNode settingsTree) {
+    double ms = Math.max(0, nowNs() - p.sentNs()) / 1e6;
+    if (applied) getContext().getLog().info("Device {}: control {} applied: {}", deviceId, p.correlationId(), settingsTree);
+    else getContext().getLog().warn("Device {}: control {} not applied: {}", deviceId, p.correlationId(), error);
+    p.run().replyTo().tell(new ControlDone(deviceId, p.correlationId(), p.kind(), applied, error, settingsTree, ms));
+  }
+
   private Behavior<Command> onCommandPublished(CommandPublished m) {
     if (m.failure() == null) return this;
+    PendingControl control = pendingControls.remove(m.correlationId());
+    if (control != null) {
+      timers.cancel(m.correlationId());
+      finishControl(control, false, "publish-failed: " + m.failure(), EMPTY);
+      return this;
+    }
     Pending p = pending.remove(m.correlationId());
     if (p != null) {
       timers.cancel(m.correlationId());
@@ -384,6 +492,14 @@ public final class DeviceTwin extends AbstractBehavior<DeviceTwin.Command> {
     statusChangedNs = nowNs();
     getContext().getLog().info("Device {} is {} ({})", deviceId, next == DeviceStatus.ONLINE ? "online" : "offline", why);
     sink.write(Measurements.deviceState(deviceId, hello == null ? null : hello.kind(), next == DeviceStatus.ONLINE, statusChangedNs));
+    if (next == DeviceStatus.OFFLINE && !pendingControls.isEmpty()) {
+      List<PendingControl> controls = List.copyOf(pendingControls.values());
+      pendingControls.clear();
+      for (PendingControl p : controls) {
+        timers.cancel(p.correlationId());
+        finishControl(p, false, DEVICE_OFFLINE + ": device '" + deviceId + "' went offline (" + why + ")", EMPTY);
+      }
+    }
     if (next == DeviceStatus.OFFLINE && !pending.isEmpty()) {
       List<Pending> waiting = List.copyOf(pending.values());
       pending.clear();

@@ -16,6 +16,7 @@ import io.testbed.experiments.recsched.RecSchedSpecParser;
 import io.testbed.orchestrator.model.DeviceView;
 import io.testbed.orchestrator.model.ExperimentStatus;
 import io.testbed.orchestrator.model.ExperimentView;
+import io.testbed.experiments.spec.AutoScaleSpecRules;
 import io.testbed.orchestrator.policy.FixedTargetPolicy;
 import io.testbed.orchestrator.policy.TargetPolicy;
 import io.testbed.orchestrator.port.TelemetrySink;
@@ -273,10 +274,16 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
       return this;
     }
     ExperimentPlan plan = ExperimentPlan.of(m.spec());
-    List<String> driven = res.devices().stream().map(Hello::deviceId).toList();
+    List<String> driven = AutoScaleSpecRules.autoscale(m.spec())
+        ? res.devices().stream().filter(h -> !isPeer(h)).map(Hello::deviceId).toList()
+        : res.devices().stream().map(Hello::deviceId).toList();
     List<String> leased = new ArrayList<>(driven);
     List<Hello> hellos = new ArrayList<>(res.devices());
     Map<String, String> offloadUrls = new LinkedHashMap<>();
+    if (AutoScaleSpecRules.autoscale(m.spec())) {
+      // AutoScale: the spec's edge/cloud devices with an endpoint are the offload peers of the devices it drives.
+      res.devices().stream().filter(ExperimentManager::isPeer).forEach(h -> offloadUrls.put(h.deviceId(), h.endpoint()));
+    }
     if (res.offloadPeer() != null) {
       offloadUrls.put(res.offloadPeer().deviceId(), res.offloadPeer().endpoint());
       if (!leased.contains(res.offloadPeer().deviceId())) {
@@ -524,6 +531,11 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
       run.subscribers.forEach(s -> getContext().unwatch(s));
       run.subscribers.clear();
     }
+  }
+
+  private static boolean isPeer(Hello h) {
+    return (h.kind() == io.testbed.protocol.DeviceKind.EDGE || h.kind() == io.testbed.protocol.DeviceKind.CLOUD)
+        && h.endpoint() != null && !h.endpoint().isBlank();
   }
 
   /** The catalogue entry of a device that said hello, rebuilt from its twin's view (capabilities, software, notes). */

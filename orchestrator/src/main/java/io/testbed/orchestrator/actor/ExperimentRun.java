@@ -14,6 +14,8 @@ import io.testbed.experiments.loadgen.SystemTicker;
 import io.testbed.experiments.spec.ExperimentPlan;
 import io.testbed.experiments.spec.ExperimentSpec;
 import io.testbed.experiments.spec.SpecJson;
+import io.testbed.experiments.spec.AutoScaleSpecRules;
+import io.testbed.experiments.spec.TimelineControls;
 import io.testbed.experiments.spec.TimelineEvent;
 import io.testbed.orchestrator.model.ExperimentStatus;
 import io.testbed.orchestrator.policy.TargetPolicy;
@@ -102,6 +104,7 @@ public final class ExperimentRun extends AbstractBehavior<ExperimentRun.Command>
     volatile long repetitionStartEpochNs;
     volatile String phase = "starting";
     volatile FleetSut sut;
+    volatile TargetPolicy policy;
     final AtomicLong issued = new AtomicLong();
     final AtomicLong completed = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
@@ -113,6 +116,8 @@ public final class ExperimentRun extends AbstractBehavior<ExperimentRun.Command>
   private final Clock clock;
   private final ExperimentRunner runner;
   private final Live live = new Live();
+  private final TimelineInjector injector;
+  private final AutoScaleComparison comparison;
   private final Set<String> lostDevices = new LinkedHashSet<>();
   private final String scenario;
   private String cancelReason;
@@ -135,13 +140,19 @@ public final class ExperimentRun extends AbstractBehavior<ExperimentRun.Command>
     this.clock = clock;
     this.scenario = setup.plan().repetitions().get(0).settings().scenario().mlperfName();
     this.runner = new ExperimentRunner(new SystemTicker(), new Listener());
+    Map<String, List<String>> links = new LinkedHashMap<>();
+    for (String id : setup.devices()) links.put(id, List.copyOf(setup.offloadUrls().keySet()));
+    this.injector = new TimelineInjector(setup.runId(), registry, sink, ctx.getSystem().scheduler(), clock,
+        AutoScaleComparison.controlTimeout(setup.plan().spec()), links);
+    this.comparison = AutoScaleSpecRules.autoscale(setup.plan().spec())
+        ? new AutoScaleComparison(setup, registry, sink, clock, ctx.getSystem().scheduler(), injector) : null;
 
     Map<String, TwinRef> twins = new LinkedHashMap<>();
     for (String id : setup.devices()) twins.put(id, DeviceRegistry.twin(registry, id));
     ActorRef<Command> self = ctx.getSelf();
     ExperimentRunner.SutFactory suts = rep -> {
       long commandTimeoutMs = Math.max(1, rep.settings().queryTimeoutNs() / 1_000_000L);
-      FleetSut sut = new FleetSut(new FleetSut.Setup(setup.runId(), rep.index(), setup.policy(), setup.devices(), twins,
+      FleetSut sut = new FleetSut(new FleetSut.Setup(setup.runId(), rep.index(), currentPolicy(), setup.devices(), twins,
           setup.offloadUrls(), setup.plan().spec().precision(), commandTimeoutMs,
           Duration.ofMillis(commandTimeoutMs).plus(setup.replyGrace()).plus(setup.askTimeout()), ctx.getSystem().scheduler()),
           (device, reason) -> self.tell(new DeviceLost(device, reason)));
@@ -186,7 +197,11 @@ public final class ExperimentRun extends AbstractBehavior<ExperimentRun.Command>
       SummaryOptions options) {
     BundleContents contents;
     try {
-      contents = runner.run(setup.runId(), setup.plan(), setup.hellos(), options, suts, events);
+      contents = comparison == null ? runner.run(setup.runId(), setup.plan(), setup.hellos(), options, suts, events)
+          : comparison.run(policy -> {
+            live.policy = policy;
+            return runner.run(setup.runId(), setup.plan(), setup.hellos(), options, suts, events);
+          }, phase -> live.phase = phase);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new RunnerEnded(null, null, null, "interrupted");
@@ -196,6 +211,8 @@ public final class ExperimentRun extends AbstractBehavior<ExperimentRun.Command>
     live.phase = "writing-bundle";
     try {
       Path dir = ResultBundle.write(setup.bundleRoot(), contents);
+      injector.writeTo(dir);
+      if (comparison != null) comparison.writeReport(dir);
       JsonNode summary = SpecJson.mapper().readTree(dir.resolve(ResultBundle.SUMMARY).toFile());
       return new RunnerEnded(dir.toAbsolutePath().toString(), contents.aggregate().result(), summary, null);
     } catch (java.io.IOException e) {
@@ -206,6 +223,7 @@ public final class ExperimentRun extends AbstractBehavior<ExperimentRun.Command>
   private Behavior<Command> onCancel(Cancel m) {
     if (cancelReason == null && abortReason == null) {
       cancelReason = m.reason() == null || m.reason().isBlank() ? "cancelled" : m.reason();
+      if (comparison != null) comparison.cancel();
       getContext().getLog().info("Experiment {} cancelled: {}", setup.runId(), cancelReason);
       live.phase = "cancelling";
       event("cancelled", null, cancelReason, 1);
@@ -223,6 +241,7 @@ public final class ExperimentRun extends AbstractBehavior<ExperimentRun.Command>
     if (policy == ExperimentSpec.OnDeviceLoss.ABORT && abortReason == null && cancelReason == null) {
       abortReason = "device '" + m.deviceId() + "' went offline (onDeviceLoss: abort)";
       live.phase = "cancelling";
+      if (comparison != null) comparison.cancel();
       runner.cancel(abortReason);
     }
     return this;
@@ -235,6 +254,7 @@ public final class ExperimentRun extends AbstractBehavior<ExperimentRun.Command>
 
   private Behavior<Command> onRunnerEnded(RunnerEnded m) {
     ended = true;
+    injector.close();
     ExperimentStatus status;
     String error;
     if (cancelReason != null) {
@@ -264,7 +284,11 @@ public final class ExperimentRun extends AbstractBehavior<ExperimentRun.Command>
 
   /** Stopped before the runner ended (orchestrator shutting down): stop LoadGen so its thread is not left running. */
   private Behavior<Command> onPostStop(PostStop signal) {
-    if (!ended) runner.cancel("orchestrator stopping");
+    if (!ended) {
+      runner.cancel("orchestrator stopping");
+      if (comparison != null) comparison.cancel();
+    }
+    injector.close();
     return this;
   }
 
@@ -284,8 +308,22 @@ public final class ExperimentRun extends AbstractBehavior<ExperimentRun.Command>
         live.failed.get(), total, eta);
   }
 
-  /** Timeline actions have no injector yet (later issues add interference and network shaping): recorded, not applied. */
+  private TargetPolicy currentPolicy() {
+    TargetPolicy p = live.policy;
+    return p != null ? p : setup.policy();
+  }
+
+  /**
+   * Applies a timeline action: {@code interference} and {@code network} through the {@link TimelineInjector} (throws
+   * when the device did not apply it, so the event carries the error); other actions have no injector: recorded, not
+   * applied.
+   */
   private void applyTimeline(ExperimentPlan.Repetition rep, TimelineEvent e) {
+    if (TimelineControls.injected(e.action())) {
+      injector.repetition(rep.index());
+      injector.apply(e, rep.seed());
+      return;
+    }
     String what = e.action() + (e.device() != null ? " on " + e.device() : "") + (e.params() != null ? " " + e.params() : "");
     event("timeline", e.device(), "not applied (no injector for '" + e.action() + "' in this build): " + what, rep.index());
     throw new UnsupportedOperationException("no injector for timeline action '" + e.action() + "' in this build");
@@ -324,7 +362,7 @@ public final class ExperimentRun extends AbstractBehavior<ExperimentRun.Command>
       FleetSut sut = live.sut;
       String model = sut == null ? null : sut.completed(r);
       sink.write(Measurements.query(r, live.repetitionStartEpochNs, setup.runId(), model, scenario, live.repetition,
-          setup.policy().name()));
+          currentPolicy().name()));
     }
   }
 }

@@ -54,6 +54,7 @@ public final class FleetSut implements SystemUnderTest {
   private final LossListener losses;
   private final Set<String> lost = ConcurrentHashMap.newKeySet();
   private final Map<Long, Placed> placed = new ConcurrentHashMap<>();
+  private final Map<Long, InferenceResult> results = new ConcurrentHashMap<>();
 
   private record Placed(TargetPolicy.QueryContext context, TargetPolicy.Decision decision) {}
 
@@ -70,7 +71,10 @@ public final class FleetSut implements SystemUnderTest {
   @Override
   public void issue(Query query, QueryCompletion completion) {
     TargetPolicy.QueryContext context = new TargetPolicy.QueryContext(query.id(), query.sampleCount(), setup.repetition());
-    TargetPolicy.Decision d = setup.policy().choose(context, new TargetPolicy.FleetState(setup.devices(), lost));
+    TargetPolicy.FleetState fleet = new TargetPolicy.FleetState(setup.devices(), lost);
+    TargetPolicy.Decision d = setup.policy().observes()
+        ? setup.policy().choose(context, fleet, lastHeartbeats())
+        : setup.policy().choose(context, fleet);
     placed.put(query.id(), new Placed(context, d));
     TwinRef twin = setup.twins().get(d.deviceId());
     if (twin == null) {
@@ -79,10 +83,11 @@ public final class FleetSut implements SystemUnderTest {
       return;
     }
     String offloadUrl = d.offloadTo() == null ? null : setup.offloadUrls().get(d.offloadTo());
-    DeviceTwin.InferenceRequest request = new DeviceTwin.InferenceRequest(d.model(), d.target(), setup.precision(),
-        query.sampleCount(), query.sampleIndices().get(0), null, d.offloadTo(), offloadUrl, setup.commandTimeoutMs());
+    DeviceTwin.InferenceRequest request = new DeviceTwin.InferenceRequest(d.model(), d.target(),
+        d.precision() != null ? d.precision() : setup.precision(), query.sampleCount(), query.sampleIndices().get(0),
+        d.dvfsLevelMHz(), d.offloadTo(), offloadUrl, setup.commandTimeoutMs());
     twin.runInference(request, setup.runId(), setup.policy().name(), setup.askTimeout(), setup.scheduler())
-        .whenComplete((done, ex) -> completion.complete(done != null ? outcome(d, done.result())
+        .whenComplete((done, ex) -> completion.complete(done != null ? outcome(query.id(), d, done.result())
             : QueryOutcome.failed(Outcome.FAILED, "no-answer: the twin of '" + d.deviceId() + "' did not answer: "
                 + ex.getMessage(), d.deviceId(), d.target())));
   }
@@ -95,11 +100,33 @@ public final class FleetSut implements SystemUnderTest {
     Placed p = placed.remove(r.queryId());
     if (p == null) return null;
     setup.policy().learn(p.context(), p.decision(),
-        new TargetPolicy.Feedback(r.succeeded(), r.latencyNs() / 1e6, r.energyJ(), r.reason()));
+        new TargetPolicy.Feedback(r.succeeded(), r.latencyNs() / 1e6, r.energyJ(), r.reason()), results.remove(r.queryId()));
     return p.decision().model();
   }
 
-  private QueryOutcome outcome(TargetPolicy.Decision d, InferenceResult r) {
+  /** Each experiment device's last heartbeat, from its twin (a device whose twin does not answer in 1 s is absent). */
+  private Map<String, io.testbed.protocol.Heartbeat> lastHeartbeats() {
+    Map<String, io.testbed.protocol.Heartbeat> out = new java.util.HashMap<>();
+    for (String id : setup.devices()) {
+      TwinRef twin = setup.twins().get(id);
+      if (twin == null) continue;
+      try {
+        io.testbed.orchestrator.model.DeviceView v = twin.<io.testbed.orchestrator.model.DeviceView>ask(
+            DeviceTwin.GetState::new, Duration.ofSeconds(1), setup.scheduler()).toCompletableFuture()
+            .get(1, java.util.concurrent.TimeUnit.SECONDS);
+        if (v.lastHeartbeat() != null) out.put(id, v.lastHeartbeat());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return out;
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        // no observation of this device for this query
+      }
+    }
+    return out;
+  }
+
+  private QueryOutcome outcome(long queryId, TargetPolicy.Decision d, InferenceResult r) {
+    results.put(queryId, r);
     if (r.outcome() == Outcome.OK) {
       QueryOutcome ok = QueryOutcome.ok(d.deviceId(), d.target()).withDigest(r.outputDigest());
       return r.energyJ() == null ? ok : ok.withEnergy(r.energyJ(), r.energySource());

@@ -2,6 +2,7 @@ package io.testbed.orchestrator.actor;
 
 import io.testbed.orchestrator.config.OrchestratorSettings;
 import io.testbed.orchestrator.port.MqttPort;
+import io.testbed.protocol.ControlAck;
 import io.testbed.protocol.ErrorReply;
 import io.testbed.protocol.Heartbeat;
 import io.testbed.protocol.Hello;
@@ -301,7 +302,8 @@ public final class MqttConnection {
       case "hello" -> msg instanceof Hello h ? new DeviceTwin.HelloReceived(h) : null;
       case "state" -> msg instanceof State s ? new DeviceTwin.StateReceived(s) : null;
       case "replies" -> msg instanceof InferenceResult r ? new DeviceTwin.ResultReceived(r)
-          : msg instanceof ErrorReply e ? new DeviceTwin.ErrorReceived(e) : null;
+          : msg instanceof ErrorReply e ? new DeviceTwin.ErrorReceived(e)
+          : msg instanceof ControlAck a ? new DeviceTwin.AckReceived(a) : null;
       case "telemetry" -> {
         if (Topics.STREAM_HEARTBEAT.equals(t.stream()) && msg instanceof Heartbeat h) yield new DeviceTwin.HeartbeatReceived(h);
         if (Topics.STREAM_POWER.equals(t.stream()) && msg instanceof PowerSampleBatch b) yield new DeviceTwin.PowerReceived(b);

@@ -97,7 +97,8 @@ public final class ApiRoutes extends AllDirectives {
                     get(this::listJobs),
                     post(() -> authorized(() -> entity(Unmarshaller.entityToString(), this::submit))))),
                 path(PathMatchers.segment(), id -> get(() -> job(id))))),
-            experiments.routes()))))).seal(rejectionHandler(), exceptionHandler());
+            experiments.routes(),
+            new AutoScaleRoutes(settings.experimentsDir().resolveSibling("qtables"), mapper).routes()))))).seal(rejectionHandler(), exceptionHandler());
   }
 
   // --- routes -------------------------------------------------------------------------------------------------

@@ -1,6 +1,10 @@
 package io.testbed.orchestrator.policy;
 
+import io.testbed.protocol.Heartbeat;
+import io.testbed.protocol.InferenceResult;
+import io.testbed.protocol.Precision;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,6 +23,28 @@ public interface TargetPolicy {
 
   /** How a query placed by {@link #choose} went (learning policies update their state here). */
   default void learn(QueryContext query, Decision decision, Feedback feedback) {}
+
+  /**
+   * Whether the policy observes the devices before each query: then the SUT fetches each device's last heartbeat
+   * from its twin and calls {@link #choose(QueryContext, FleetState, Map)} instead of {@link #choose(QueryContext, FleetState)}.
+   */
+  default boolean observes() { return false; }
+
+  /**
+   * Places a query knowing each device's last heartbeat (co-runner CPU, memory pressure, per-link RSSI), by device id;
+   * a device without one is absent. Called only when {@link #observes()}.
+   */
+  default Decision choose(QueryContext query, FleetState fleet, Map<String, Heartbeat> lastHeartbeats) {
+    return choose(query, fleet);
+  }
+
+  /**
+   * {@link #learn(QueryContext, Decision, Feedback)} with the device's whole result (its metrics, e.g. INT8
+   * {@code agreement}); {@code result} is null when the device never answered.
+   */
+  default void learn(QueryContext query, Decision decision, Feedback feedback, InferenceResult result) {
+    learn(query, decision, feedback);
+  }
 
   /**
    * The measured outcome of one query.
@@ -55,6 +81,13 @@ public interface TargetPolicy {
    * Where the query goes.
    *
    * @param offloadTo the peer's device id when {@code target} is {@code offload}, else null
+   * @param precision the model precision to run; null = the experiment's
+   * @param dvfsLevelMHz the CPU level for the command; null = the target's highest
    */
-  record Decision(String deviceId, String model, String target, String offloadTo) {}
+  record Decision(String deviceId, String model, String target, String offloadTo, Precision precision,
+      Integer dvfsLevelMHz) {
+    public Decision(String deviceId, String model, String target, String offloadTo) {
+      this(deviceId, model, target, offloadTo, null, null);
+    }
+  }
 }

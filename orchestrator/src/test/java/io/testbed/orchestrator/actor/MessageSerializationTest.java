@@ -81,7 +81,8 @@ class MessageSerializationTest {
     assertThat(checked).contains("Deliver", "RunInference", "InferenceDone", "HelloReceived", "HeartbeatTick",
         "ReplyTimedOut", "Publish", "Received", "Submit", "Accepted", "JobFound", "DeviceView", "Devices",
         "InferenceAnswered", "WrappedView", "Lease", "Release", "Submit", "RunProgress", "RunEnded", "Subscribe", "Update",
-        "ExperimentView", "DevicesForSubmit", "RunnerEnded", "DeviceLost", "Cancel", "Unresolvable", "InvalidSpec");
+        "ExperimentView", "DevicesForSubmit", "RunnerEnded", "DeviceLost", "Cancel", "Unresolvable", "InvalidSpec",
+        "RunControl", "AckReceived", "ControlDone", "ControlTimedOut");
   }
 
   @Test
@@ -119,6 +120,11 @@ class MessageSerializationTest {
     if (c == Heartbeat.class) return Fixtures.heartbeat("phone-1", 1);
     if (c == State.class) return State.offline("phone-1", Fixtures.T0);
     if (c == InferenceResult.class || c == WireMessage.class) return result();
+    if (c == io.testbed.protocol.ControlAck.class) {
+      return new io.testbed.protocol.ControlAck(SchemaVersion.CURRENT, "phone-1", 1, "c-1", true, null,
+          Map.of("cpuLevel", 0.5, "link", "cloud-1"));
+    }
+    if (c == ControlRequest.class) return ControlRequest.network("cloud-1", "wifi", -70.0, null, null, null, null);
     if (c == ErrorReply.class) return new ErrorReply(SchemaVersion.CURRENT, "phone-1", 1, "c-1", "busy", "busy now");
     if (c == PowerSampleBatch.class) {
       return new PowerSampleBatch(SchemaVersion.CURRENT, "phone-1", 5, "m-1", PowerSource.METERED, 10,

@@ -126,7 +126,7 @@ class ExperimentIT {
          "policy":{"kind":"fixed","target":"cpu"},
          "scenario":{"kind":"Server","targetQps":60,"latencyBoundMs":200,"minDurationMs":3000,"minQueryCount":180,
                      "queryTimeoutMs":5000,"earlyStopping":false},
-         "timeline":[{"atMs":1000,"action":"interference","device":"cloud-x1","params":{"cpuLoad":0.5}}]}""");
+         "timeline":[{"atMs":1000,"action":"marker","device":"cloud-x1","params":{"note":"no injector"}}]}""");
     long serverRows = checkBundle(server, "Server");
     String serverId = server.path("runId").asText();
     assertThat(server.path("summary").path("repetitions").get(0).path("summary").path("metricName").asText())
