@@ -72,6 +72,7 @@ public final class DeviceAgent {
     private NetworkShaper shaper;
     private CpuFrequency cpuFrequency;
     private EnergyMeter energyMeter = EnergyMeter.NONE;
+    private io.testbed.agent.config.SensorSettings sensorSettings;
 
     private Builder(AgentSettings settings) { this.settings = settings; }
 
@@ -99,6 +100,9 @@ public final class DeviceAgent {
 
     /** A bound power meter whose energy replaces the modelled one (default: none, energy modelled). */
     public Builder energyMeter(EnergyMeter m) { this.energyMeter = m; return this; }
+
+    /** A sensor node's settings (default: {@code testbed.agent.sensor} of reference.conf); used when the profile's kind is sensor. */
+    public Builder sensor(io.testbed.agent.config.SensorSettings s) { this.sensorSettings = s; return this; }
 
     /** The process to cap (default: this one). */
     public Builder pid(long p) { this.pid = p; return this; }
@@ -138,6 +142,11 @@ public final class DeviceAgent {
         extraNotes.add("offload links shaped by " + netShaper.kind() + (netShaper.kind().equals("relay") ? " (in-process TCP relay: delay, jitter, rate, loss as retransmission delay)" : ""));
         extraNotes.add("offload energy is modelled: radio power by technology, RSSI and direction, plus tail energy");
         if (!settings.emulated()) extraNotes.add(freq.available() ? "DVFS levels set for real through cpufreq (userspace governor)" : freq.reason());
+        if (settings.profile().kind() == io.testbed.protocol.DeviceKind.SENSOR) {
+          extraNotes.add("sensor node: frame commands (target 'frame', inputSeed = frame index) in modes nsp/cap/far (SetMode); "
+              + "temperature " + (settings.emulated() ? "modelled (two-stage RC)" : "from thermal zones, plausibility-filtered")
+              + "; SetMode 'env' with farUrl 'ambientC=..&lighting=..' sets the environment");
+        }
         HelloFactory hello = new HelloFactory(settings, eng.zoo(), cap, zones.present(), HelloFactory.ortVersion(), extraNotes);
         for (String n : hello.notes()) LOG.info("{}: note: {}", id, n);
 
@@ -152,20 +161,40 @@ public final class DeviceAgent {
         CommandExecutor executor = new CommandExecutor(id, settings.profile(), settings.emulated(), eng, cap, act, off, clock,
             new CommandExecutor.Autoscale(network, netShaper, new RadioEnergyModel(auto.radio(), settings.profile().idleW()), freq,
                 auto.int8AgreementEvery(), energyMeter));
+        io.testbed.agent.exec.SensorNode sensorNode = null;
+        if (settings.profile().kind() == io.testbed.protocol.DeviceKind.SENSOR) {
+          io.testbed.agent.config.SensorSettings ss = sensorSettings != null ? sensorSettings : io.testbed.agent.config.SensorSettings.defaults();
+          if (!eng.zoo().has(ss.model())) throw new IllegalArgumentException("sensor.model: '" + ss.model() + "' is not loaded (models " + settings.models() + ")");
+          sensorNode = new io.testbed.agent.exec.SensorNode(id, ss, settings.emulated(), eng, off, clock, zones, timer);
+          LOG.info("{}: sensor node: {} frames {}x{} at {} fps, mode {}, ambient {} C, temperature {}", id, ss.model(), ss.frames().width(),
+              ss.frames().height(), ss.fps(), ss.initialMode().wireName(), ss.thermal().ambientC(), settings.emulated() ? "modelled (RC)" : "thermal zones");
+        }
         RunningAgent[] self = new RunningAgent[1];
         CommandHandler handler = new CommandHandler(id, new CommandValidator(id, settings.profile(), precisions), executor,
             msg -> self[0].publishReply(msg), clock, timer, settings.commandQueueCapacity());
         ControlHandler controls = new ControlHandler(id, interference, network, netShaper, msg -> self[0].publishReply(msg), clock);
         handler.controls(controls);
+        if (sensorNode != null) {
+          handler.sensor(sensorNode);
+          controls.sensor(sensorNode);
+        }
         HeartbeatSampler heartbeats = new HeartbeatSampler(id, settings.profile().cpuShare(), settings.emulated(),
             HeartbeatSampler::jvmProcessCpuNs, zones, mono -> {
               InterferenceGenerator.Sample co = interference.sample(mono);
               return new HeartbeatSampler.Reading(network.cloudRssiDbm(), network.linkRssiDbm(), co.coRunnerCpuUtilisation(), co.memoryPressure());
             });
+        if (sensorNode != null) {
+          io.testbed.agent.exec.SensorNode node = sensorNode;
+          heartbeats.sensor(() -> {
+            io.testbed.agent.exec.SensorNode.Reading t = node.temperature();
+            return new HeartbeatSampler.SensorReading(t.temperatureC(), t.source(), node.mode().wireName());
+          });
+        }
         ModelledPowerMeter meter = new ModelledPowerMeter(id, settings.powerSampleRateHz(), settings.profile().idleW(), act, clock.monotonicNs());
         RunningAgent agent = new RunningAgent(settings, port, eng, ownsEngine, cap, handler, hello, heartbeats, meter, act, timer, clock,
             new RunningAgent.Autoscale(controls, interference, network, netShaper, ownsShaper, auto.schedules()));
         self[0] = agent;
+        if (sensorNode != null) agent.sensorNode(sensorNode);
         agent.begin(new MqttPort.Will(Topics.state(id), WireCodec.encode(State.offline(id, clock.epochNs())), 1, true));
         return agent;
       } catch (RuntimeException e) {

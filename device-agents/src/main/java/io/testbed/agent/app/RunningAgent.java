@@ -54,6 +54,7 @@ public final class RunningAgent implements AutoCloseable {
   private final AtomicLong connections = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Autoscale autoscale;
+  private volatile io.testbed.agent.exec.SensorNode sensorNode;
 
   /** The AutoScale parts: control commands, stressors, link state, shaper (closed here when owned) and local schedules. */
   record Autoscale(ControlHandler controls, InterferenceGenerator interference, NetworkState network, NetworkShaper shaper, boolean ownsShaper,
@@ -208,6 +209,11 @@ public final class RunningAgent implements AutoCloseable {
   public long appliedControls() { return autoscale.controls().appliedControls(); }
 
   public long refusedControls() { return autoscale.controls().refusedControls(); }
+
+  /** The sensor node (profiles of kind {@code sensor}), empty on other devices. */
+  public java.util.Optional<io.testbed.agent.exec.SensorNode> sensorNode() { return java.util.Optional.ofNullable(sensorNode); }
+
+  void sensorNode(io.testbed.agent.exec.SensorNode node) { this.sensorNode = node; }
 
   /** Clean shutdown: stop taking commands, publish the offline state, disconnect, remove the CPU cap. Idempotent. */
   @Override

@@ -41,6 +41,7 @@ public final class CommandHandler implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final ThreadPoolExecutor worker;
   private volatile ControlHandler controls;
+  private volatile SensorNode sensor;
 
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong malformed = new AtomicLong();
@@ -75,6 +76,9 @@ public final class CommandHandler implements AutoCloseable {
 
   /** Hands control commands (SetInterference, SetNetwork, SetMode) to {@code c}; without one they are answered bad-command. */
   public void controls(ControlHandler c) { this.controls = c; }
+
+  /** Runs frame commands (target {@value SensorNode#FRAME_TARGET}) on {@code node} (a sensor node). */
+  public void sensor(SensorNode node) { this.sensor = node; }
 
   /** Payloads that were not a valid command (not JSON, wrong type, invalid fields). */
   public long malformedCommands() { return malformed.get(); }
@@ -124,7 +128,7 @@ public final class CommandHandler implements AutoCloseable {
         replyError(correlationId, ErrorCodes.BAD_COMMAND, "malformed command: " + why);
         return;
       }
-      Optional<CommandValidator.Refusal> refusal = validator.check(c);
+      Optional<CommandValidator.Refusal> refusal = isFrame(c) ? frameRefusal(c) : validator.check(c);
       if (refusal.isPresent()) {
         refused.incrementAndGet();
         LOG.warn("refused command {}: {} ({})", c.correlationId(), refusal.get().message(), refusal.get().code());
@@ -167,7 +171,8 @@ public final class CommandHandler implements AutoCloseable {
     MDC.put("device", deviceId);
     MDC.put("correlationId", c.correlationId());
     try {
-      InferenceResult r = executor.execute(c, receivedMono, deadline);
+      SensorNode node = sensor;
+      InferenceResult r = node != null && isFrame(c) ? node.frame(c, receivedMono, deadline) : executor.execute(c, receivedMono, deadline);
       if (clock.monotonicNs() > deadline && r.outcome() == Outcome.OK) {
         r = notRun(c, Outcome.TIMEOUT, "exceeded timeoutMs=" + c.timeoutMs() + " (took " + Math.round(r.latencyMs()) + " ms)", receivedMono);
       }
@@ -191,6 +196,20 @@ public final class CommandHandler implements AutoCloseable {
       MDC.remove("device");
       MDC.remove("correlationId");
     }
+  }
+
+  private boolean isFrame(InferenceCommand c) { return sensor != null && SensorNode.FRAME_TARGET.equals(c.target()); }
+
+  private Optional<CommandValidator.Refusal> frameRefusal(InferenceCommand c) {
+    if (!deviceId.equals(c.deviceId())) {
+      return Optional.of(new CommandValidator.Refusal(ErrorCodes.BAD_COMMAND, "deviceId: command for '" + c.deviceId() + "' arrived at '" + deviceId + "'"));
+    }
+    if (!sensor.settings().model().equals(c.model())) {
+      return Optional.of(new CommandValidator.Refusal(ErrorCodes.UNKNOWN_MODEL, "model: frames run the sensor's model '"
+          + sensor.settings().model() + "', not '" + c.model() + "'"));
+    }
+    if (c.batchSize() != 1) return Optional.of(new CommandValidator.Refusal(ErrorCodes.BAD_COMMAND, "batchSize: a frame command has batch 1, was " + c.batchSize()));
+    return Optional.empty();
   }
 
   private InferenceResult notRun(InferenceCommand c, Outcome outcome, String error, long receivedMono) {

@@ -48,6 +48,7 @@ public final class ControlHandler implements AutoCloseable {
   private final ExecutorService thread;
   private final AtomicLong applied = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
+  private volatile SensorNode sensor;
 
   public ControlHandler(String deviceId, InterferenceGenerator interference, NetworkState network, NetworkShaper shaper,
       Consumer<WireMessage> replies, AgentClock clock) {
@@ -63,6 +64,9 @@ public final class ControlHandler implements AutoCloseable {
       return t;
     });
   }
+
+  /** Makes SetMode apply to {@code node}'s modes (a sensor node); without one SetMode is refused {@value #UNSUPPORTED_MODE}. */
+  public void sensor(SensorNode node) { this.sensor = node; }
 
   static boolean isControl(WireMessage m) { return m instanceof SetInterference || m instanceof SetNetwork || m instanceof SetMode; }
 
@@ -81,7 +85,10 @@ public final class ControlHandler implements AutoCloseable {
       if (m instanceof SetInterference s) ack = interference(s);
       else if (m instanceof SetNetwork s) ack = network(s);
       else if (m instanceof SetMode s) {
-        ack = refused(s.correlationId(), UNSUPPORTED_MODE + ": " + deviceId + " has no operating modes (mode '" + s.mode() + "' not applied)");
+        SensorNode node = sensor;
+        ack = node == null
+            ? refused(s.correlationId(), UNSUPPORTED_MODE + ": " + deviceId + " has no operating modes (mode '" + s.mode() + "' not applied)")
+            : mode(node, s);
       } else {
         throw new IllegalArgumentException("not a control command: " + m.getClass().getSimpleName());
       }
@@ -130,6 +137,45 @@ public final class ControlHandler implements AutoCloseable {
     settings.put("shaper", shaper.kind());
     settings.put("links", List.copyOf(a.links().keySet()));
     LOG.info("event: network link {} set to {} via {} [{}]", s.link(), addressed.settings(), shaper.kind(), s.correlationId());
+    applied.incrementAndGet();
+    return ack(s.correlationId(), settings);
+  }
+
+  private ControlAck mode(SensorNode node, SetMode s) {
+    if (!deviceId.equals(s.deviceId())) return refused(s.correlationId(), wrongDevice(s.deviceId()));
+    if (SensorNode.ENVIRONMENT_MODE.equals(s.mode())) {
+      try {
+        Map<String, Double> env = SensorNode.parseEnvironment(s.farUrl());
+        Map<String, Object> settings = node.setEnvironment(env.get("ambientC"), env.get("lighting"));
+        LOG.info("event: environment set to {} [{}]", settings, s.correlationId());
+        applied.incrementAndGet();
+        return ack(s.correlationId(), settings);
+      } catch (IllegalArgumentException e) {
+        return refused(s.correlationId(), e.getMessage());
+      }
+    }
+    io.testbed.agent.sensor.SensorMode next;
+    try {
+      next = io.testbed.agent.sensor.SensorMode.fromWire(s.mode());
+    } catch (IllegalArgumentException e) {
+      return refused(s.correlationId(), UNSUPPORTED_MODE + ": " + e.getMessage());
+    }
+    SensorNode.Applied a;
+    try {
+      a = node.setMode(next, s.farDeviceId(), s.farUrl());
+    } catch (IllegalArgumentException e) {
+      return refused(s.correlationId(), e.getMessage());
+    }
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("mode", a.mode().wireName());
+    settings.put("previousMode", a.previous().wireName());
+    settings.put("temperatureC", a.temperatureC());
+    if (a.mode() == io.testbed.agent.sensor.SensorMode.FAR) {
+      settings.put("farDeviceId", a.farDeviceId());
+      settings.put("farUrl", a.farUrl());
+    }
+    LOG.info("event: mode set to {} (from {}) at {} C [{}]", a.mode().wireName(), a.previous().wireName(),
+        String.format(java.util.Locale.ROOT, "%.1f", a.temperatureC()), s.correlationId());
     applied.incrementAndGet();
     return ack(s.correlationId(), settings);
   }

@@ -55,6 +55,15 @@ public final class ThermalRcModel {
     return new ThermalRcModel(params, powerW * params.rFastKPerW(), powerW * params.rSlowKPerW());
   }
 
+  /**
+   * The same thermal state under a new ambient temperature: the junction and package temperatures stay where they are
+   * (no jump); the package then relaxes toward the new ambient with the slow time constant.
+   */
+  public ThermalRcModel withAmbientC(double ambientC) {
+    if (!Double.isFinite(ambientC)) throw new IllegalArgumentException("ambientC must be finite, was " + ambientC);
+    return new ThermalRcModel(params.withAmbientC(ambientC), fastRiseK, slowRiseK + params.ambientC() - ambientC);
+  }
+
   /** The model after {@code dtNs} at constant {@code powerW} (exact exponential discretisation). */
   public ThermalRcModel step(double powerW, long dtNs) {
     if (!Double.isFinite(powerW) || powerW < 0) throw new IllegalArgumentException("powerW must be finite and >= 0, was " + powerW);

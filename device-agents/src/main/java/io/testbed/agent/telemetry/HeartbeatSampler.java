@@ -21,6 +21,7 @@ public final class HeartbeatSampler {
   private final LongSupplier processCpuNs;
   private final ThermalZones thermal;
   private final Readings readings;
+  private volatile SensorReadings sensor;
   private long seq;
   private long lastCpuNs = -1;
   private long lastMonoNs;
@@ -42,6 +43,18 @@ public final class HeartbeatSampler {
     this.processCpuNs = processCpuNs;
     this.thermal = thermal;
   }
+
+  /** A sensor node's temperature (null when none is usable), its source, and its mode ({@code nsp|cap|far}). */
+  public record SensorReading(Double temperatureC, PowerSource temperatureSource, String mode) {}
+
+  /** Where a sensor node's heartbeat temperature and mode come from. */
+  @FunctionalInterface
+  public interface SensorReadings {
+    SensorReading read();
+  }
+
+  /** Makes heartbeats carry a sensor node's temperature and mode (they replace the thermal-zone reading). */
+  public void sensor(SensorReadings s) { this.sensor = s; }
 
   /** Process CPU time from the platform MXBean, -1 when the JVM cannot tell. */
   public static long jvmProcessCpuNs() {
@@ -70,9 +83,18 @@ public final class HeartbeatSampler {
       used = rt.totalMemory() - rt.freeMemory();
     }
     Double temp = emulated ? null : thermal.maxCelsius().orElse(null);
+    PowerSource tempSource = temp == null ? null : PowerSource.METERED;
+    String mode = null;
+    SensorReadings s = sensor;
+    if (s != null) {
+      SensorReading sr = s.read();
+      temp = sr.temperatureC();
+      tempSource = temp == null ? null : sr.temperatureSource();
+      mode = sr.mode();
+    }
     Reading r = readings.read(monoNs);
     return new Heartbeat(SchemaVersion.CURRENT, deviceId, epochNs, seq++, util, used, total, temp,
-        temp == null ? null : PowerSource.METERED, r.rssiDbm(), r.coRunnerCpuUtilisation(), r.memoryPressure(), r.linkRssiDbm(), null);
+        tempSource, r.rssiDbm(), r.coRunnerCpuUtilisation(), r.memoryPressure(), r.linkRssiDbm(), mode);
   }
 
   /** Link and co-runner values for one heartbeat; null where the device cannot know them. */
