@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * sees half a table. Stateless besides the folder: several instances over one folder agree.
  */
 public final class FileQTableStore implements QTableStore {
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]+");
+  private static final Pattern ID = Pattern.compile("(?!\\.{1,2}$)[A-Za-z0-9._-]+");
   private final Path dir;
   private final QTableJson codec;
 
