@@ -1,0 +1,147 @@
+package io.testbed.orchestrator.actor.recsched;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import io.testbed.experiments.recsched.RecSchedReport;
+import io.testbed.experiments.recsched.RecSchedReports;
+import io.testbed.experiments.recsched.RecSchedSpecParser;
+import io.testbed.orchestrator.actor.ExperimentManager;
+import io.testbed.orchestrator.config.RecSchedDefaults;
+import io.testbed.orchestrator.model.ExperimentStatus;
+import io.testbed.orchestrator.port.TelemetryPoint;
+import io.testbed.orchestrator.port.TelemetrySink;
+import io.testbed.orchestrator.port.TimeseriesInfo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The recsched run actor against fake servers with a known latency model (real time, real timers). */
+class RecSchedRunTest {
+  static final ActorTestKit testKit = ActorTestKit.create("recsched-run-test",
+      ConfigFactory.parseString("pekko.actor.serialize-messages = on").withFallback(ConfigFactory.load()));
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  static final class MemorySink implements TelemetrySink {
+    final List<TelemetryPoint> points = Collections.synchronizedList(new ArrayList<>());
+
+    @Override public void write(TelemetryPoint point) { points.add(point); }
+    @Override public void flush() {}
+    @Override public TimeseriesInfo info() { return null; }
+    @Override public void close() {}
+
+    List<TelemetryPoint> of(String measurement) {
+      synchronized (points) {
+        return points.stream().filter(p -> p.measurement().equals(measurement)).toList();
+      }
+    }
+  }
+
+  /** The run's end report, skipping its progress reports. */
+  static ExperimentManager.RunEnded awaitEnd(TestProbe<ExperimentManager.Command> manager, Duration within) {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (true) {
+      ExperimentManager.Command m = manager.receiveMessage(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+      if (m instanceof ExperimentManager.RunEnded e) return e;
+    }
+  }
+
+  static RecSchedDefaults.Resolved plan(String extra) {
+    String json = "{\"name\":\"t\",\"type\":\"recsched\",\"servers\":[\"cloud-1\",\"cloud-2\"],\"models\":[\"dlrm-rmc1\"],"
+        + "\"slaMs\":{\"dlrm-rmc1\":100},\"batchSizes\":[16,64,256],\"smallBatchSize\":16,\"windowQueries\":32,"
+        + "\"maxWindows\":8,\"medianOfLast\":4,\"confirmWindows\":2,\"queryTimeoutMs\":2000,"
+        + "\"grid\":{\"minQps\":10,\"maxQps\":1000,\"stepsPerDecade\":10,\"startQps\":60}" + extra + "}";
+    RecSchedSpecParser.Parsed p = RecSchedSpecParser.parse(json);
+    assertThat(p.problems()).isEmpty();
+    RecSchedDefaults.Resolution r = RecSchedDefaults.fromConfig(ConfigFactory.load()).resolve(p.spec(), Path.of("."));
+    assertThat(r.problems()).isEmpty();
+    return r.plan();
+  }
+
+  @Test
+  void deepRecSchedFindsTheKnownBestBatchSizeAndBeatsBothBaselines(@TempDir Path dir) throws Exception {
+    // Known model: capacity 150 QPS at B=16, 400 at B=64, 250 at B=256, 100 unsplit (B=1024); base 20 ms, SLA 100 ms.
+    SyntheticRecServers servers = new SyntheticRecServers(20, b -> switch (b) {
+      case 16 -> 150.0;
+      case 64 -> 400.0;
+      case 256 -> 250.0;
+      default -> 100.0;
+    }, false);
+    MemorySink sink = new MemorySink();
+    TestProbe<ExperimentManager.Command> manager = testKit.createTestProbe();
+    RecSchedRun.Setup setup = new RecSchedRun.Setup("run-1", plan(""), List.of("cloud-1", "cloud-2"),
+        List.of("http://s1", "http://s2"), List.of(), dir, Duration.ofMillis(200));
+    testKit.spawn(RecSchedRun.create(setup, manager.ref(), servers, sink, Clock.systemUTC(), System::nanoTime));
+
+    ExperimentManager.RunEnded end = awaitEnd(manager, Duration.ofSeconds(120));
+    assertThat(end).isNotNull();
+    assertThat(end.status()).isEqualTo(ExperimentStatus.COMPLETED);
+    assertThat(end.verdict()).isEqualTo("VALID");
+
+    RecSchedReport report = RecSchedReports.read(Path.of(end.bundleDir()));
+    RecSchedReport.ModelReport m = report.models().get(0);
+    RecSchedReport.PolicyResult drs = m.policies().get(0);
+    RecSchedReport.PolicyResult noSplit = m.policies().get(1);
+    RecSchedReport.PolicyResult small = m.policies().get(2);
+    assertThat(m.policies()).extracting(RecSchedReport.PolicyResult::policy)
+        .containsExactly("deeprecsched", "static-no-split", "static-small-batch");
+    assertThat(drs.batchSize()).isEqualTo(64);
+    assertThat(drs.offloadThreshold()).isNull();
+    assertThat(drs.trials()).extracting(RecSchedReport.Trial::batchSize).containsExactly(16, 64, 256);
+    assertThat(noSplit.batchSize()).isEqualTo(1024);
+    assertThat(small.batchSize()).isEqualTo(16);
+    assertThat(drs.qps()).isGreaterThan(1.5 * noSplit.qps()).isGreaterThan(1.5 * small.qps());
+    assertThat(m.gainOverNoSplit()).isEqualTo(drs.qps() / noSplit.qps());
+    // Pushes went to both servers, for every configuration tried.
+    assertThat(servers.pushes).contains("http://s1 dlrm-rmc1 B=64 T=1025", "http://s2 dlrm-rmc1 B=64 T=1025",
+        "http://s1 dlrm-rmc1 B=1024 T=1025", "http://s2 dlrm-rmc1 B=16 T=1025");
+    // Queries were balanced over the two servers.
+    int s1 = servers.queriesPerServer.get("http://s1");
+    int s2 = servers.queriesPerServer.get("http://s2");
+    assertThat(Math.min(s1, s2)).isGreaterThan((s1 + s2) / 3);
+    // Time series: a window point per window, a config point per push round, the choices as events.
+    assertThat(sink.of("recsched_window")).hasSize(report.windows().size()).allSatisfy(p -> {
+      assertThat(p.tags()).containsEntry("run", "run-1").containsEntry("model", "dlrm-rmc1").containsKey("policy");
+      assertThat(p.fields()).containsKeys("qps", "batchSize", "completed", "failed", "rejected");
+    });
+    assertThat(sink.of("recsched_config")).hasSizeGreaterThanOrEqualTo(5);
+    assertThat(sink.of("experiment_event")).filteredOn(p -> "recsched-choice".equals(p.tags().get("kind")))
+        .extracting(p -> p.textFields().get("message")).anySatisfy(s -> assertThat(s).startsWith("dlrm-rmc1 deeprecsched: B=64 T=none"));
+    assertThat(Files.exists(Path.of(end.bundleDir(), "plots", "recsched-qps.png"))).isTrue();
+    assertThat(Files.exists(Path.of(end.bundleDir(), "plots", "recsched-p95.png"))).isTrue();
+    assertThat(Files.readString(Path.of(end.bundleDir(), "recsched-report.txt"))).contains("deeprecsched");
+    assertThat(end.summary().path("type").asText()).isEqualTo("recsched");
+  }
+
+  @Test
+  void rejectedQueriesAreSlaMissesAndTheRunStillEnds(@TempDir Path dir) throws Exception {
+    SyntheticRecServers servers = new SyntheticRecServers(20, b -> 100.0, true);
+    MemorySink sink = new MemorySink();
+    TestProbe<ExperimentManager.Command> manager = testKit.createTestProbe();
+    RecSchedRun.Setup setup = new RecSchedRun.Setup("run-2", plan(",\"policies\":[\"static-small-batch\"],"
+        + "\"grid\":{\"minQps\":100,\"maxQps\":1000,\"stepsPerDecade\":10,\"startQps\":100},\"maxWindows\":3,\"medianOfLast\":2"),
+        List.of("cloud-1", "cloud-2"), List.of("http://s1", "http://s2"), List.of(), dir, Duration.ofMillis(200));
+    testKit.spawn(RecSchedRun.create(setup, manager.ref(), servers, sink, Clock.systemUTC(), System::nanoTime));
+    ExperimentManager.RunEnded end = awaitEnd(manager, Duration.ofSeconds(60));
+    assertThat(end.status()).isEqualTo(ExperimentStatus.COMPLETED);
+    assertThat(end.verdict()).isEqualTo("INVALID");
+    RecSchedReport.PolicyResult r = RecSchedReports.read(Path.of(end.bundleDir())).models().get(0).policies().get(0);
+    assertThat(r.feasible()).isFalse();
+    assertThat(r.qps()).isZero();
+    assertThat(r.rejected()).isPositive().isEqualTo(r.failed());
+    assertThat(sink.of("recsched_window")).allSatisfy(p -> assertThat(p.fields().get("rejected").longValue()).isPositive());
+  }
+}
