@@ -26,6 +26,7 @@ import java.util.List;
  * @param environment the ambient and lighting schedule: steps at times since the start of each policy's run
  * @param maxStopMs stop-capture-go's watchdog (default 200)
  * @param hysteresisC seasonal migration's T_high - T_low (default 10)
+ * @param coolDownS seconds the node is held in CAP before each policy's run so every policy starts near ambient (default 0)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties({"$schema"})
@@ -42,7 +43,8 @@ public record ThermalSpec(
     Integer repetitions,
     List<EnvironmentStep> environment,
     Long maxStopMs,
-    Double hysteresisC) {
+    Double hysteresisC,
+    Double coolDownS) {
 
   public static final String TYPE = "thermal";
   public static final List<String> POLICIES = List.of("all-far", "all-near", "stop-capture-go", "seasonal-migration");
@@ -81,7 +83,7 @@ public record ThermalSpec(
     env.set(0, new EnvironmentStep(0, first.ambientC() == null ? 25.0 : first.ambientC(), first.lighting() == null ? 1.0 : first.lighting()));
     return new ThermalSpec(name == null ? "thermal" : name, TYPE, sensorNode, farDevice, or(captureFps, 30.0), or(fidelityTargetDb, 24.0),
         capturePeriodMs == null ? 1000L : capturePeriodMs, or(durationS, 20.0), policies == null || policies.isEmpty() ? POLICIES : policies,
-        repetitions == null ? 1 : repetitions, env, maxStopMs == null ? 200L : maxStopMs, or(hysteresisC, 10.0));
+        repetitions == null ? 1 : repetitions, env, maxStopMs == null ? 200L : maxStopMs, or(hysteresisC, 10.0), or(coolDownS, 0.0));
   }
 
   /** Every problem of the spec, each naming its field; empty when valid. */
@@ -105,6 +107,7 @@ public record ThermalSpec(
     if (repetitions != null && (repetitions < 1 || repetitions > 20)) p.add(new SpecProblem("repetitions", "must be in [1, 20], was " + repetitions));
     if (maxStopMs != null && maxStopMs < 34) p.add(new SpecProblem("maxStopMs", "must be >= 34 (one frame at 30 fps), was " + maxStopMs));
     if (hysteresisC != null && !(hysteresisC > 0 && hysteresisC < 50)) p.add(new SpecProblem("hysteresisC", "must be in (0, 50), was " + hysteresisC));
+    if (coolDownS != null && !(coolDownS >= 0 && coolDownS <= 600)) p.add(new SpecProblem("coolDownS", "must be in [0, 600], was " + coolDownS));
     if (environment != null) {
       for (int i = 0; i < environment.size(); i++) {
         EnvironmentStep e = environment.get(i);

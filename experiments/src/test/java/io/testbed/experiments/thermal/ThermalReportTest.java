@@ -16,7 +16,7 @@ class ThermalReportTest {
 
   private static ThermalSpec spec() {
     return new ThermalSpec("t", "thermal", "sensor-1", "edge-1", 10.0, 24.0, null, 1.0, List.of("all-far", "all-near", "stop-capture-go"), 1,
-        null, null, null).withDefaults();
+        null, null, null, null).withDefaults();
   }
 
   private static ThermalFrame frame(String policy, int i, String mode, double temp, double psnr, double nodeW, double transferW, double farW,
