@@ -113,6 +113,7 @@ public final class RunCommand implements Callable<Integer> {
     String status = view.path("status").asText();
     JsonNode summary = view.path("summary");
     if (!summary.isMissingNode() && !summary.isNull()) out.print(ResultTable.render(summary));
+    printAutoScaleReport(client, runId, view, out);
     if (view.hasNonNull("bundle")) {
       out.println("Bundle: " + view.path("bundle").asText() + " (over REST: " + client.baseUrl() + "/api/v1/experiments/"
           + runId + "/bundle)");
@@ -124,6 +125,34 @@ public final class RunCommand implements Callable<Integer> {
       return FAILED;
     }
     return "VALID".equals(view.path("verdict").asText()) ? VALID : INVALID;
+  }
+
+  /**
+   * AutoScale runs: prints the comparison table of {@code autoscale-report.txt} (from the local bundle folder when it
+   * is there, else over REST); prints nothing for runs without one.
+   */
+  static void printAutoScaleReport(TestbedClient client, String runId, JsonNode view, PrintWriter out) {
+    String text = null;
+    if (view.hasNonNull("bundle")) {
+      java.nio.file.Path local = java.nio.file.Path.of(view.path("bundle").asText(), "autoscale-report.txt");
+      try {
+        if (Files.isRegularFile(local)) text = Files.readString(local);
+      } catch (IOException e) {
+        text = null;
+      }
+    }
+    if (text == null) {
+      try {
+        text = new String(client.file(runId, "autoscale-report.txt"), java.nio.charset.StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    out.println();
+    out.print(text);
   }
 
   /** A progress bar per repetition (or plain lines with --no-progress). */
