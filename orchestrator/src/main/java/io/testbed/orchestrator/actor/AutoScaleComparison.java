@@ -144,6 +144,21 @@ final class AutoScaleComparison {
             p.path("maskAccuracyViolations").asBoolean(o.maskAccuracyViolations())));
   }
 
+  /** The policy an AutoScale run is set up with: names it; the run replaces it by each compared policy. */
+  static TargetPolicy placeholder(String kind) {
+    return new TargetPolicy() {
+      @Override
+      public String name() {
+        return kind;
+      }
+
+      @Override
+      public Decision choose(QueryContext query, FleetState fleet) {
+        throw new IllegalStateException("the " + kind + " run places queries through its compared policies");
+      }
+    };
+  }
+
   void cancel() {
     cancelled = true;
   }

@@ -511,7 +511,9 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
       return;
     }
     ExperimentSpec spec = run.plan.spec();
-    TargetPolicy policy = new FixedTargetPolicy(run.driven, spec.models(), spec.policy().target(), spec.policy().offloadTo());
+    TargetPolicy policy = AutoScaleSpecRules.autoscale(spec)
+        ? AutoScaleComparison.placeholder(spec.policy().kind()) // the run builds each compared policy itself
+        : new FixedTargetPolicy(run.driven, spec.models(), spec.policy().target(), spec.policy().offloadTo());
     Path root = settings.experimentsDir();
     ExperimentRun.Setup setup = new ExperimentRun.Setup(run.runId, run.plan, run.hellos, run.driven, run.offloadUrls,
         policy, root, settings.experiments().progressInterval(), settings.askTimeout(), settings.job().replyGrace());
