@@ -18,6 +18,8 @@ public final class Topics {
   public static final String ALL_TELEMETRY = DEVICES + "/+/telemetry/+";
   public static final String ALL_REPLIES = DEVICES + "/+/replies";
   public static final String ALL_METER_POWER = METERS + "/+/power";
+  /** Clock echoes of power bridges, one per meter. */
+  public static final String ALL_METER_REPLIES = METERS + "/+/replies";
 
   private Topics() {}
 
@@ -29,6 +31,10 @@ public final class Topics {
   public static String commands(String deviceId) { return device(deviceId) + "/commands"; }
   public static String replies(String deviceId) { return device(deviceId) + "/replies"; }
   public static String meterPower(String meterId) { return METERS + "/" + requireSegment(meterId) + "/power"; }
+  /** Where a bridge receives clock probes for one of its meters. */
+  public static String meterCommands(String meterId) { return METERS + "/" + requireSegment(meterId) + "/commands"; }
+  /** Where a bridge answers clock probes for one of its meters. */
+  public static String meterReplies(String meterId) { return METERS + "/" + requireSegment(meterId) + "/replies"; }
 
   /** The parts of a topic under {@link #DEVICES}: device id, channel (hello, state, telemetry, commands, replies) and stream. */
   public record DeviceTopic(String deviceId, String channel, String stream) {}
@@ -49,6 +55,17 @@ public final class Topics {
     if (topic == null || !topic.startsWith(METERS + "/") || !topic.endsWith("/power")) return Optional.empty();
     String id = topic.substring(METERS.length() + 1, topic.length() - "/power".length());
     return id.isEmpty() || id.contains("/") ? Optional.empty() : Optional.of(id);
+  }
+
+  /** The parts of a topic under {@link #METERS}: meter id and channel (power, commands, replies, events). */
+  public record MeterTopic(String meterId, String channel) {}
+
+  /** Parses any meter topic {@code testbed/v1/meters/{id}/{channel}}; empty when the topic is not one. */
+  public static Optional<MeterTopic> parseMeterTopic(String topic) {
+    if (topic == null || !topic.startsWith(METERS + "/")) return Optional.empty();
+    String[] parts = topic.substring(METERS.length() + 1).split("/", -1);
+    if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) return Optional.empty();
+    return Optional.of(new MeterTopic(parts[0], parts[1]));
   }
 
   private static String device(String deviceId) { return DEVICES + "/" + requireSegment(deviceId); }

@@ -19,11 +19,13 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = SetInterference.class, name = "set-interference"),
   @JsonSubTypes.Type(value = SetNetwork.class, name = "set-network"),
   @JsonSubTypes.Type(value = SetMode.class, name = "set-mode"),
-  @JsonSubTypes.Type(value = ControlAck.class, name = "control-ack")
+  @JsonSubTypes.Type(value = ControlAck.class, name = "control-ack"),
+  @JsonSubTypes.Type(value = ClockProbe.class, name = "clock-probe"),
+  @JsonSubTypes.Type(value = ClockEcho.class, name = "clock-echo")
 })
 public sealed interface WireMessage
     permits Hello, State, Heartbeat, InferenceCommand, InferenceResult, PowerSampleBatch, ErrorReply, SetInterference,
-        SetNetwork, SetMode, ControlAck {
+        SetNetwork, SetMode, ControlAck, ClockProbe, ClockEcho {
   int schemaVersion();
 
   String deviceId();

@@ -15,6 +15,17 @@ class TopicsTest {
     assertThat(Topics.parseDevice(Topics.replies("x"))).contains(new Topics.DeviceTopic("x", "replies", null));
     assertThat(Topics.parseDevice("other/topic")).isEmpty();
     assertThat(Topics.parseMeter(Topics.meterPower("ina-1"))).contains("ina-1");
+    assertThat(Topics.meterCommands("ina-1")).isEqualTo("testbed/v1/meters/ina-1/commands");
+    assertThat(Topics.parseMeterTopic(Topics.meterReplies("ina-1"))).contains(new Topics.MeterTopic("ina-1", "replies"));
+    assertThat(Topics.parseMeterTopic("testbed/v1/meters/ina-1")).isEmpty();
+    assertThat(Topics.parseMeter(Topics.meterReplies("ina-1"))).isEmpty();
+  }
+
+  @Test
+  void clockEchoRefusesARemoteClockRunningBackwards() {
+    ClockProbe p = new ClockProbe(1, "phone-1", 10, "p1");
+    assertThatThrownBy(() -> ClockEcho.of(p, 20, 19)).hasMessageContaining("t2 must be >= t1");
+    assertThat(ClockEcho.of(p, 20, 25).t0()).isEqualTo(10);
   }
 
   @Test

@@ -49,7 +49,10 @@ class WireFixturesTest {
             PowerSource.MODELLED, null, null, null, Map.of("cloud-1", -67.0, "edge-box-1", -45.0), "nsp")),
         Arguments.of("inference-result-metrics", new InferenceResult(1, "sensor-node-1", 1764489602100000000L, "run-2/7",
             "mobilenet", "cpu", Precision.FP32, "sensor-node-1", 1, Outcome.OK, null, 40.0, 38.0, null,
-            1764489602000000000L, 1764489602040000000L, null, null, null, null, null, Map.of("psnrDb", 31.5, "agreement", 1.0))));
+            1764489602000000000L, 1764489602040000000L, null, null, null, null, null, Map.of("psnrDb", 31.5, "agreement", 1.0))),
+        Arguments.of("clock-probe", new ClockProbe(1, "phone-1", T + 7_000_000_000L, "clk-1-4")),
+        Arguments.of("clock-echo", ClockEcho.of(new ClockProbe(1, "ina-1", T + 7_000_000_000L, "clk-1-4"),
+            T + 7_000_300_000L, T + 7_000_350_000L)));
   }
 
   @ParameterizedTest(name = "{0}")
