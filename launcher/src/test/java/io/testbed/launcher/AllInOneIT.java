@@ -60,7 +60,7 @@ class AllInOneIT {
     List<String> summary = new ArrayList<>();
     for (JsonNode d : devices) summary.add(d.path("id").asText() + ":" + d.path("kind").asText() + ":" + d.path("status").asText());
     assertThat(summary).containsExactlyInAnyOrder("phone-1:phone:online", "edge-box-1:edge:online",
-        "sensor-node-1:sensor:online", "cloud-1:cloud:online");
+        "sensor-node-1:sensor:online", "cloud-1:cloud:online", "cloud-2:cloud:online");
     JsonNode cloud = all.api().device("cloud-1");
     assertThat(cloud.path("endpoint").asText()).startsWith("http://127.0.0.1:");
     JsonNode phone = all.api().device("phone-1");
@@ -154,7 +154,7 @@ class AllInOneIT {
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
           assertThat(browser.findElements(org.openqa.selenium.By.cssSelector("#devices tbody tr")).stream()
               .map(r -> r.getAttribute("data-device")).toList())
-              .containsExactlyInAnyOrder("phone-1", "edge-box-1", "sensor-node-1", "cloud-1"));
+              .containsExactlyInAnyOrder("phone-1", "edge-box-1", "sensor-node-1", "cloud-1", "cloud-2"));
       assertThat(browser.findElement(org.openqa.selenium.By.cssSelector("#devices tbody tr[data-device='phone-1']")).getText())
           .contains("online", "phone");
       long before = ((Number) browser.executeScript("return window.testbedPage.chartPoints.latency")).longValue();
