@@ -116,6 +116,7 @@ public final class CommandHandler implements AutoCloseable {
         }
         return;
       }
+      if (ClockResponder.answer(m, clock, replies)) return;
       if (controls != null && ControlHandler.isControl(m)) {
         controls.onControl(m);
         return;
