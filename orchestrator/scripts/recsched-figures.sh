@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Bench (not a test): DeepRecSched vs both baselines on real recommendation servers, measured in one run on this host.
+# Starts an orchestrator (this module's build) and two cloud agents (launcher build) as processes, submits SPEC over
+# REST, waits for the end and copies the bundle to OUT.
+#   orchestrator/scripts/recsched-figures.sh [SPEC=experiments/examples/recsched-rmc.json] [OUT=/tmp/recsched-figures]
+# Needs: mvn install -pl orchestrator -Dtb.build=BUILD (BUILD defaults to target), the launcher build
+# (launcher/target/lib), curl, python3. Env: BUILD, REC_WORKERS (2), HTTP_PORT (18080), BROKER_PORT (18830).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SPEC=${1:-experiments/examples/recsched-rmc.json}
+OUT=${2:-/tmp/recsched-figures}
+BUILD=${BUILD:-target}
+HTTP_PORT=${HTTP_PORT:-18080}
+BROKER_PORT=${BROKER_PORT:-18830}
+REC_WORKERS=${REC_WORKERS:-2}
+MODELS=$(python3 -c "import json,sys; print(','.join(json.load(open('$SPEC'))['models']))")
+mkdir -p "$OUT"
+CP_FILE="$OUT/orchestrator-cp.txt"
+mvn -q -pl orchestrator -Dtb.build="$BUILD" dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime
+ORCH_CP="orchestrator/$BUILD/classes:$(cat "$CP_FILE")"
+LAUNCH_CP="launcher/target/lib/*:launcher/target/launcher.jar"
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+java -cp "$ORCH_CP" io.testbed.orchestrator.app.OrchestratorCommand --http-port "$HTTP_PORT" \
+  --embedded-broker-port "$BROKER_PORT" --data-dir "$OUT/runs" > "$OUT/orchestrator.log" 2>&1 &
+PIDS+=($!)
+API=http://127.0.0.1:$HTTP_PORT/api/v1
+for i in $(seq 1 60); do curl -sf "$API/health" > /dev/null && break; sleep 1; done
+for id in cloud-1 cloud-2; do
+  java -cp "$LAUNCH_CP" io.testbed.launcher.Testbed cloud-agent --id "$id" --profile cloud --models mlp --no-cpu-cap \
+    --broker "tcp://127.0.0.1:$BROKER_PORT" --http-port 0 --rec-models "$MODELS" --rec-workers "$REC_WORKERS" \
+    > "$OUT/$id.log" 2>&1 &
+  PIDS+=($!)
+done
+# Wait until both servers said hello and their workers are warm.
+for i in $(seq 1 300); do
+  ok=0
+  for id in cloud-1 cloud-2; do
+    ep=$(curl -sf "$API/devices/$id" | python3 -c "import json,sys; print(json.load(sys.stdin).get('endpoint') or '')" 2>/dev/null || true)
+    [ -n "$ep" ] && curl -sf "$ep/v1/rec/stats" | python3 -c "import json,sys; sys.exit(0 if json.load(sys.stdin)['warm'] else 1)" 2>/dev/null && ok=$((ok+1))
+  done
+  [ "$ok" = 2 ] && break
+  sleep 1
+done
+echo "servers warm; submitting $SPEC" >&2
+RUN=$(curl -sf -X POST "$API/experiments" -H 'Content-Type: application/json' --data-binary @"$SPEC" \
+  | python3 -c "import json,sys; print(json.load(sys.stdin)['runId'])")
+echo "run $RUN" >&2
+while :; do
+  V=$(curl -sf "$API/experiments/$RUN")
+  S=$(echo "$V" | python3 -c "import json,sys; v=json.load(sys.stdin); print(v['status'], v['phase'], v['repetition'], '/', v['repetitions'], v['queriesDone'])")
+  echo "  $S" >&2
+  case "$S" in completed*|failed*|cancelled*) break ;; esac
+  sleep 10
+done
+BUNDLE=$(echo "$V" | python3 -c "import json,sys; print(json.load(sys.stdin)['bundle'])")
+cp -r "$BUNDLE" "$OUT/bundle"
+cat "$OUT/bundle/recsched-report.txt"
