@@ -38,9 +38,10 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * A test-side phone for AutoScale over a real broker (Paho): answers {@code SetInterference}/{@code SetNetwork} with
  * {@code ControlAck}s (refusing {@code delayMs} over 5000 naming the range), reports the commanded co-runner load and
  * per-link RSSI in heartbeats (at once after each change and every 200 ms), and answers inference commands after a
- * latency, with an energy, that depend on the target and on the RSSI the injector set: an offload costs 8 ms and
- * 0.02 J at RSSI >= -80 dBm but 70 ms and 0.30 J below; cpu@2000 25 ms / 0.12 J, cpu@1000 45 ms / 0.09 J, dsp (INT8)
- * 35 ms / 0.08 J with agreement 0.9; co-runner CPU load slows local targets by (1 + cpuLevel).
+ * latency, with an energy, that depend on the target and on the RSSI the injector set: an offload costs 10 ms and
+ * 0.02 J at RSSI >= -80 dBm but 250 ms and 0.30 J below; cpu@2000 50 ms / 0.12 J, cpu@1000 140 ms / 0.09 J, dsp
+ * (INT8) 70 ms / 0.08 J with agreement 0.9; co-runner CPU load slows local targets by (1 + cpuLevel). With a 150 ms
+ * QoS the best action is the cloud at strong RSSI and the DSP at weak RSSI, with room for a loaded host's overhead.
  */
 public final class AutoScalePhone implements AutoCloseable {
   private final String id;
@@ -131,15 +132,15 @@ public final class AutoScalePhone implements AutoCloseable {
       Double agreement = null;
       if (c.offloaded()) {
         boolean weak = rssi.getOrDefault(c.offloadDeviceId(), -60.0) < -80;
-        latency = weak ? 70 : 8;
+        latency = weak ? 250 : 10;
         energy = weak ? 0.30 : 0.02;
       } else if ("dsp".equals(c.target())) {
-        latency = 35 * (1 + cpuLevel);
+        latency = 70 * (1 + cpuLevel);
         energy = 0.08;
         agreement = 0.9;
       } else {
         boolean low = c.dvfsLevelMHz() != null && c.dvfsLevelMHz() == 1000;
-        latency = (low ? 45 : 25) * (1 + cpuLevel);
+        latency = (low ? 140 : 50) * (1 + cpuLevel);
         energy = low ? 0.09 : 0.12;
       }
       double ms = latency;

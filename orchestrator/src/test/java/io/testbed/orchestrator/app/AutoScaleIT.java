@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A short AutoScale run end to end (REST, embedded broker, test-side phone over Paho whose offloads are cheap and fast
- * at strong RSSI and slow and costly at weak RSSI, as the injector sets it): the timeline goes strong -> weak -> strong
+ * A short AutoScale run end to end (REST, embedded broker, {@link AutoScalePhone} over Paho, whose offloads are cheap
+ * and fast at strong RSSI and slow and costly at weak RSSI, as the injector sets it; QoS 150 ms): the timeline goes strong -> weak -> strong
  * Wi-Fi; AutoScale's decisions move away from the cloud while the signal is weak and back to it when it recovers;
  * the comparison (cpu-only, cloud-only, autoscale, oracle) lands in the bundle with its plots; decisions are points
  * next to the injected network events; the Q-table is persisted and exported over REST.
@@ -68,14 +68,14 @@ class AutoScaleIT {
         {"name":"it-autoscale","type":"autoscale","devices":[{"id":"phone-a1"},{"id":"cloud-a1"}],"models":["mobilenet"],
          "policy":{"kind":"autoscale","policies":["cpu-only","cloud-only","autoscale","oracle"],
                    "params":{"epsilon":0.1,"profileRequests":2,"settleMs":50,"seed":5}},
-         "scenario":{"kind":"SingleStream","minDurationMs":7500,"minQueryCount":1,"maxDurationMs":7500,
+         "scenario":{"kind":"SingleStream","minDurationMs":12000,"minQueryCount":1,"maxDurationMs":12000,
                      "queryTimeoutMs":2000,"earlyStopping":false},
          "timeline":[
            {"atMs":0,"action":"interference","device":"phone-a1","params":{"cpuLevel":0}},
            {"atMs":0,"action":"network","device":"phone-a1","params":{"link":"cloud-a1","technology":"wifi","rssiDbm":-55}},
-           {"atMs":2500,"action":"network","device":"phone-a1","params":{"link":"cloud-a1","rssiDbm":-90}},
-           {"atMs":5000,"action":"network","device":"phone-a1","params":{"link":"cloud-a1","rssiDbm":-55}}],
-         "qos":{"latencyMs":50}}""";
+           {"atMs":4000,"action":"network","device":"phone-a1","params":{"link":"cloud-a1","rssiDbm":-90}},
+           {"atMs":8000,"action":"network","device":"phone-a1","params":{"link":"cloud-a1","rssiDbm":-55}}],
+         "qos":{"latencyMs":150}}""";
     Answer a = rest.post("/api/v1/experiments", spec, null);
     assertThat(a.status()).as(a.raw()).isEqualTo(202);
     String runId = a.json().path("runId").asText();
@@ -93,7 +93,9 @@ class AutoScaleIT {
     assertThat(csv.get(0)).startsWith("policy,repetition,index,condition,action,oracleAction");
     for (String line : csv.subList(1, csv.size())) rows.add(line.split(","));
     List<String[]> as = rows.stream().filter(r -> r[0].equals("autoscale")).toList();
-    assertThat(as).hasSizeGreaterThan(60);
+    System.out.println("AutoScale decisions (condition action latencyMs): " + as.stream()
+        .map(r -> r[3].replaceAll(".*rssi\\[cloud-a1\\]=", "") + " " + r[4] + " " + r[6]).toList());
+    assertThat(as).hasSizeGreaterThan(50);
     List<String[]> weak = as.stream().filter(r -> r[3].contains("rssi[cloud-a1]=-90")).toList();
     int firstWeak = as.indexOf(weak.get(0));
     int lastWeak = as.indexOf(weak.get(weak.size() - 1));
