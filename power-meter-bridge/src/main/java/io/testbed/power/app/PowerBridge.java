@@ -57,6 +57,10 @@ public final class PowerBridge implements AutoCloseable {
           m.nominalRateHz(), m.resolutionW(), m.info().source().wireName());
       runners.add(new MeterRunner(m, publisher, settings.batchInterval(), settings.batchMaxSamples(), settings.backoff(), seeds.split(), time));
     }
+    if (publisher instanceof PahoSamplePublisher paho) {
+      paho.answerClockProbes(new io.testbed.power.adapter.mqtt.ClockProbeResponder(
+          meters.stream().map(MeterAdapter::meterId).collect(java.util.stream.Collectors.toSet()), time));
+    }
     runners.forEach(MeterRunner::startThread);
     log.info("power bridge started with {} meter(s)", runners.size());
     return new PowerBridge(runners, publisherToClose);

@@ -65,8 +65,20 @@ class PowerBridgeIT {
     });
     sub.subscribe(PahoSamplePublisher.eventsTopic("broken-psu"), 1, (topic, msg) -> events.add(WireCodec.decode(msg.getPayload(), ErrorReply.class)));
 
+    List<io.testbed.protocol.ClockEcho> echoes = new CopyOnWriteArrayList<>();
+    sub.subscribe(Topics.ALL_METER_REPLIES, 1, (topic, msg) -> echoes.add(WireCodec.decode(msg.getPayload(), io.testbed.protocol.ClockEcho.class)));
+
     try (PowerBridge bridge = PowerBridge.start(ConfigFactory.parseString(hocon).withFallback(ConfigFactory.load()).resolve())) {
       await().atMost(Duration.ofSeconds(15)).until(() -> batches.stream().mapToInt(b -> b.samples().size()).sum() >= 100);
+      // clock sync: a probe for one of the bridge's meters is echoed on that meter's replies topic
+      long t0 = System.currentTimeMillis() * 1_000_000L;
+      sub.publish(Topics.meterCommands("jetson-ina"), WireCodec.encode(new io.testbed.protocol.ClockProbe(1, "jetson-ina", t0, "p-1")), 1, false);
+      await().atMost(Duration.ofSeconds(10)).until(() -> !echoes.isEmpty());
+      assertThat(echoes.get(0).probeId()).isEqualTo("p-1");
+      assertThat(echoes.get(0).t0()).isEqualTo(t0);
+      assertThat(echoes.get(0).t2()).isGreaterThanOrEqualTo(echoes.get(0).t1());
+      // bridge and test share the host clock: the echo was received within 10 s of t0
+      assertThat(echoes.get(0).t1() - t0).isBetween(-1_000_000_000L, 10_000_000_000L);
       // change the reading: the stream follows
       Files.writeString(hwmon.resolve("power1_input"), "6300000\n");
       await().atMost(Duration.ofSeconds(15)).until(() -> batches.stream().flatMap(b -> b.samples().stream()).anyMatch(s -> s.powerW() == 6.3));

@@ -29,6 +29,7 @@ public final class PahoSamplePublisher implements SamplePublisher, AutoCloseable
 
   private final MqttAsyncClient client;
   private final int qos;
+  private volatile ClockProbeResponder clockResponder;
 
   private PahoSamplePublisher(MqttAsyncClient client, int qos) {
     this.client = client;
@@ -53,17 +54,21 @@ public final class PahoSamplePublisher implements SamplePublisher, AutoCloseable
     buffer.setPersistBuffer(false);
     buffer.setDeleteOldestMessages(true);
     c.setBufferOpts(buffer);
+    PahoSamplePublisher[] self = new PahoSamplePublisher[1];
     c.setCallback(new MqttCallbackExtended() {
       @Override
       public void connectComplete(boolean reconnect, String serverURI) {
         if (reconnect) log.info("power bridge reconnected to {}", serverURI);
+        if (reconnect && self[0] != null) self[0].subscribeProbes();
       }
 
       @Override
       public void connectionLost(Throwable cause) { log.warn("power bridge lost the broker: {}; reconnecting", cause.getMessage()); }
 
       @Override
-      public void messageArrived(String topic, MqttMessage message) {}
+      public void messageArrived(String topic, MqttMessage message) {
+        if (self[0] != null) self[0].onCommand(topic, message.getPayload());
+      }
 
       @Override
       public void deliveryComplete(IMqttDeliveryToken token) {}
@@ -78,7 +83,42 @@ public final class PahoSamplePublisher implements SamplePublisher, AutoCloseable
       throw e;
     }
     log.info("power bridge connected to {} as {}", broker.url(), clientId);
-    return new PahoSamplePublisher(c, qos);
+    self[0] = new PahoSamplePublisher(c, qos);
+    return self[0];
+  }
+
+  /**
+   * Answers the orchestrator's clock probes for these meters: subscribes to their {@code .../commands} topics (again
+   * after every reconnect) and echoes each probe at once from the MQTT callback.
+   */
+  public void answerClockProbes(ClockProbeResponder responder) {
+    this.clockResponder = responder;
+    subscribeProbes();
+  }
+
+  private void subscribeProbes() {
+    ClockProbeResponder r = clockResponder;
+    if (r == null || r.topics().length == 0) return;
+    try {
+      String[] topics = r.topics();
+      int[] qoss = new int[topics.length];
+      client.subscribe(topics, qoss);
+      log.info("answering clock probes on {}", java.util.Arrays.toString(topics));
+    } catch (MqttException e) {
+      log.warn("cannot subscribe to clock probes: {}", e.getMessage());
+    }
+  }
+
+  private void onCommand(String topic, byte[] payload) {
+    ClockProbeResponder r = clockResponder;
+    if (r == null) return;
+    try {
+      r.answer(topic, payload).ifPresentOrElse(
+          echo -> send(Topics.meterReplies(echo.deviceId()), WireCodec.encode(echo)),
+          () -> log.debug("ignored a message on {} that is not a clock probe for one of our meters", topic));
+    } catch (RuntimeException e) {
+      log.warn("clock probe on {}: {}", topic, e.toString());
+    }
   }
 
   @Override

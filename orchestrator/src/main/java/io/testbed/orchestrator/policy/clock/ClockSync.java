@@ -1,4 +1,4 @@
-package io.testbed.power.clock;
+package io.testbed.orchestrator.policy.clock;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

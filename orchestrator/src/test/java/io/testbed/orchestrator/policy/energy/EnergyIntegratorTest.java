@@ -1,10 +1,10 @@
-package io.testbed.power.energy;
+package io.testbed.orchestrator.policy.energy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.testbed.power.energy.EnergyIntegrator.AveragingWindow;
+import io.testbed.orchestrator.policy.energy.EnergyIntegrator.AveragingWindow;
 import io.testbed.protocol.PowerSample;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.testbed.power.energy;
+package io.testbed.orchestrator.policy.energy;
 
 import io.testbed.protocol.PowerSample;
 import java.util.List;

@@ -1,11 +1,11 @@
-package io.testbed.power.clock;
+package io.testbed.orchestrator.policy.clock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.testbed.power.clock.ClockSync.Estimate;
-import io.testbed.power.clock.ClockSync.Exchange;
+import io.testbed.orchestrator.policy.clock.ClockSync.Estimate;
+import io.testbed.orchestrator.policy.clock.ClockSync.Exchange;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
