@@ -47,6 +47,9 @@ public final class DeviceRegistry extends AbstractBehavior<DeviceRegistry.Comman
   /** The MQTT connection's status, asked through the registry that owns it. */
   public record GetConnectionStatus(ActorRef<MqttConnection.ConnectionStatus> replyTo) implements Command {}
 
+  /** Envelope for the power keeper (clock echoes, meter batches, meter REST queries); it lives under the registry. */
+  public record ToPower(PowerKeeper.Command message) implements Command {}
+
   private record LookupAnswered(String deviceId, DeviceView view, ActorRef<DeviceLookup> replyTo) implements Command {}
 
   private record TwinStopped(String deviceId) implements Command {}
@@ -69,6 +72,7 @@ public final class DeviceRegistry extends AbstractBehavior<DeviceRegistry.Comman
 
   private final Map<String, ActorRef<DeviceTwin.Command>> twins = new HashMap<>();
   private final ActorRef<MqttConnection.Command> mqtt;
+  private final ActorRef<PowerKeeper.Command> power;
   private final TelemetrySink sink;
   private final Clock clock;
   private final OrchestratorSettings settings;
@@ -89,6 +93,9 @@ public final class DeviceRegistry extends AbstractBehavior<DeviceRegistry.Comman
             .onFailure(SupervisorStrategy.restartWithBackoff(
                 java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(10), 0.2)),
         "mqtt-connection");
+    this.power = ctx.spawn(Behaviors.supervise(PowerKeeper.create(mqtt, sink, clock,
+            io.testbed.orchestrator.config.PowerMeterSettings.fromConfig(ctx.getSystem().settings().config())))
+        .onFailure(SupervisorStrategy.restart()), "power");
   }
 
   @Override
@@ -100,6 +107,10 @@ public final class DeviceRegistry extends AbstractBehavior<DeviceRegistry.Comman
         .onMessage(LookupAnswered.class, this::onLookupAnswered)
         .onMessage(GetConnectionStatus.class, this::onGetConnectionStatus)
         .onMessage(TwinStopped.class, this::onTwinStopped)
+        .onMessage(ToPower.class, m -> {
+          power.tell(m.message());
+          return this;
+        })
         .build();
   }
 
@@ -143,7 +154,7 @@ public final class DeviceRegistry extends AbstractBehavior<DeviceRegistry.Comman
     ActorRef<DeviceTwin.Command> twin = twins.get(deviceId);
     if (twin == null) {
       twin = getContext().spawn(
-          Behaviors.supervise(DeviceTwin.create(deviceId, mqtt, sink, clock, settings)).onFailure(SupervisorStrategy.restart()),
+          Behaviors.supervise(DeviceTwin.create(deviceId, mqtt, sink, clock, settings, power)).onFailure(SupervisorStrategy.restart()),
           "twin-" + deviceId);
       getContext().watchWith(twin, new TwinStopped(deviceId));
       twins.put(deviceId, twin);

@@ -175,10 +175,25 @@ public final class DeviceTwin extends AbstractBehavior<DeviceTwin.Command> {
       TelemetrySink sink,
       Clock clock,
       OrchestratorSettings settings) {
+    return create(deviceId, mqtt, sink, clock, settings, null);
+  }
+
+  /** As above; {@code power} (may be null) writes the inference points of results, with the bound meter's energy. */
+  public static Behavior<Command> create(
+      String deviceId,
+      ActorRef<MqttConnection.Command> mqtt,
+      TelemetrySink sink,
+      Clock clock,
+      OrchestratorSettings settings,
+      ActorRef<PowerKeeper.Command> power) {
     return Behaviors.withMdc(
         Command.class,
         Map.of("deviceId", deviceId),
-        Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new DeviceTwin(ctx, timers, deviceId, mqtt, sink, clock, settings))));
+        Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+          DeviceTwin t = new DeviceTwin(ctx, timers, deviceId, mqtt, sink, clock, settings);
+          t.power = power;
+          return t;
+        })));
   }
 
   private final String deviceId;
@@ -191,6 +206,7 @@ public final class DeviceTwin extends AbstractBehavior<DeviceTwin.Command> {
   private final Map<String, Pending> pending = new LinkedHashMap<>();
   private final Map<String, PendingControl> pendingControls = new LinkedHashMap<>();
 
+  private ActorRef<PowerKeeper.Command> power;
   private Hello hello;
   private DeviceStatus status = DeviceStatus.OFFLINE;
   private long statusChangedNs;
@@ -513,7 +529,8 @@ public final class DeviceTwin extends AbstractBehavior<DeviceTwin.Command> {
 
   private void finish(Pending p, InferenceResult result) {
     String runTag = p.run().runId() == null ? Measurements.NO_RUN : p.run().runId();
-    sink.write(Measurements.inference(result, runTag, p.run().policy()));
+    if (power != null && result.outcome() == Outcome.OK) power.tell(new PowerKeeper.Annotate(result, runTag, p.run().policy()));
+    else sink.write(Measurements.inference(result, runTag, p.run().policy()));
     reply(p.run(), result);
   }
 

@@ -2,6 +2,7 @@ package io.testbed.orchestrator.actor;
 
 import io.testbed.orchestrator.config.OrchestratorSettings;
 import io.testbed.orchestrator.port.MqttPort;
+import io.testbed.protocol.ClockEcho;
 import io.testbed.protocol.ControlAck;
 import io.testbed.protocol.ErrorReply;
 import io.testbed.protocol.Heartbeat;
@@ -79,7 +80,8 @@ public final class MqttConnection {
 
   /** Topic filters the orchestrator listens to. */
   public static final List<String> SUBSCRIPTIONS =
-      List.of(Topics.ALL_HELLO, Topics.ALL_STATE, Topics.ALL_TELEMETRY, Topics.ALL_REPLIES, Topics.ALL_METER_POWER);
+      List.of(Topics.ALL_HELLO, Topics.ALL_STATE, Topics.ALL_TELEMETRY, Topics.ALL_REPLIES, Topics.ALL_METER_POWER,
+          Topics.ALL_METER_REPLIES);
 
   public static Behavior<Command> create(
       MqttPort port, OrchestratorSettings.Mqtt settings, ActorRef<DeviceRegistry.Command> registry) {
@@ -246,6 +248,11 @@ public final class MqttConnection {
       routeDeviceMessage(deviceTopic.get(), m.payload());
       return Behaviors.same();
     }
+    Optional<Topics.MeterTopic> meterTopic = Topics.parseMeterTopic(m.topic());
+    if (meterTopic.isPresent() && "replies".equals(meterTopic.get().channel())) {
+      routeMeterEcho(meterTopic.get().meterId(), m.payload());
+      return Behaviors.same();
+    }
     Optional<String> meter = Topics.parseMeter(m.topic());
     if (meter.isPresent()) {
       routeMeterMessage(meter.get(), m.topic(), m.payload());
@@ -267,6 +274,10 @@ public final class MqttConnection {
     if (!msg.deviceId().equals(t.deviceId())) {
       malformed(t.deviceId(), "wrong-device",
           "message names device '" + msg.deviceId() + "' but came on the topic of '" + t.deviceId() + "'");
+      return;
+    }
+    if (msg instanceof ClockEcho echo && "replies".equals(t.channel())) {
+      registry.tell(new DeviceRegistry.ToPower(new PowerKeeper.EchoReceived("device", t.deviceId(), echo)));
       return;
     }
     DeviceTwin.Command command = toTwinCommand(t, msg);
@@ -295,6 +306,25 @@ public final class MqttConnection {
       return;
     }
     registry.tell(new DeviceRegistry.Deliver(batch.deviceId(), new DeviceTwin.PowerReceived(batch)));
+    registry.tell(new DeviceRegistry.ToPower(new PowerKeeper.MeterBatch(batch)));
+  }
+
+  /** A bridge's clock echo for one of its meters, to the power keeper (which stamps its arrival). */
+  private void routeMeterEcho(String meterId, byte[] payload) {
+    ClockEcho echo;
+    try {
+      echo = WireCodec.decode(payload, ClockEcho.class);
+    } catch (MalformedMessageException e) {
+      unattributedMalformed++;
+      ctx.getLog().warn("Dropped malformed clock echo of meter {}: {}", meterId, e.getMessage());
+      return;
+    }
+    if (!echo.deviceId().equals(meterId)) {
+      unattributedMalformed++;
+      ctx.getLog().warn("Dropped a clock echo naming '{}' on the replies topic of meter '{}'", echo.deviceId(), meterId);
+      return;
+    }
+    registry.tell(new DeviceRegistry.ToPower(new PowerKeeper.EchoReceived("meter", meterId, echo)));
   }
 
   private static DeviceTwin.Command toTwinCommand(Topics.DeviceTopic t, WireMessage msg) {

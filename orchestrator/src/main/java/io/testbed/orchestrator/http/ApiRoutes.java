@@ -98,6 +98,7 @@ public final class ApiRoutes extends AllDirectives {
                     post(() -> authorized(() -> entity(Unmarshaller.entityToString(), this::submit))))),
                 path(PathMatchers.segment(), id -> get(() -> job(id))))),
             experiments.routes(),
+            new MeterRoutes(registry, scheduler, settings.askTimeout(), mapper, json, this::authorized).routes(),
             new AutoScaleRoutes(settings.experimentsDir().resolveSibling("qtables"), mapper).routes()))))).seal(rejectionHandler(), exceptionHandler());
   }
 

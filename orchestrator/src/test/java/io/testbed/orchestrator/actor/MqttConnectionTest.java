@@ -62,7 +62,7 @@ class MqttConnectionTest {
     assertThat(r.failure()).isNull();
     assertThat(s.port().connectAttempts.get()).isEqualTo(3);
     assertThat(s.port().subscriptions).containsExactly(List.of(Topics.ALL_HELLO, Topics.ALL_STATE, Topics.ALL_TELEMETRY,
-        Topics.ALL_REPLIES, Topics.ALL_METER_POWER));
+        Topics.ALL_REPLIES, Topics.ALL_METER_POWER, Topics.ALL_METER_REPLIES));
     assertThat(s.port().published).hasSize(1);
     assertThat(s.port().published.get(0).topic()).isEqualTo(Topics.commands("phone-1"));
     assertThat(new String(s.port().published.get(0).payload(), StandardCharsets.UTF_8)).contains("\"type\":\"state\"");
@@ -99,6 +99,16 @@ class MqttConnectionTest {
     DeviceRegistry.Deliver p = s.registry().expectMessageClass(DeviceRegistry.Deliver.class);
     assertThat(p.deviceId()).isEqualTo("phone-1");
     assertThat(p.message()).isEqualTo(new DeviceTwin.PowerReceived(batch));
+    // ... and to the power keeper (meter ring); clock echoes of devices and meters go to the keeper too
+    assertThat(s.registry().expectMessageClass(DeviceRegistry.ToPower.class).message()).isEqualTo(new PowerKeeper.MeterBatch(batch));
+    io.testbed.protocol.ClockEcho echo = io.testbed.protocol.ClockEcho.of(new io.testbed.protocol.ClockProbe(1, "phone-1", 10, "clk-1"), 20, 21);
+    s.port().deliver(Topics.replies("phone-1"), WireCodec.encode(echo));
+    assertThat(s.registry().expectMessageClass(DeviceRegistry.ToPower.class).message())
+        .isEqualTo(new PowerKeeper.EchoReceived("device", "phone-1", echo));
+    io.testbed.protocol.ClockEcho meterEcho = io.testbed.protocol.ClockEcho.of(new io.testbed.protocol.ClockProbe(1, "meter-7", 10, "clk-2"), 20, 21);
+    s.port().deliver(Topics.meterReplies("meter-7"), WireCodec.encode(meterEcho));
+    assertThat(s.registry().expectMessageClass(DeviceRegistry.ToPower.class).message())
+        .isEqualTo(new PowerKeeper.EchoReceived("meter", "meter-7", meterEcho));
     // the connection is still up and working
     assertThat(connected(s.connection())).isTrue();
   }
