@@ -73,6 +73,7 @@ public final class LoadGen {
     private final List<TimedAction> timeline;
     private final long startNs;
     private final SplittableRandom scheduleRng;
+    private final SplittableRandom sizeRng; // Server query sizes: a third stream, so the other two are unchanged
     private final SplittableRandom sampleRng;
     private final ConcurrentLinkedQueue<Done> completions = new ConcurrentLinkedQueue<>();
     private final Map<Long, Pending> outstanding = new LinkedHashMap<>(); // issue order = deadline order
@@ -97,6 +98,7 @@ public final class LoadGen {
       this.timeline = timeline.stream().sorted(Comparator.comparingLong(TimedAction::atNs)).toList();
       this.scheduleRng = new SplittableRandom(s.scheduleSeed());
       this.sampleRng = new SplittableRandom(s.sampleSeed());
+      this.sizeRng = new SplittableRandom(s.sizeSeed());
       int perQuery = s.effectiveSamplesPerQuery();
       this.accuracyQueries = (s.datasetSamples() + perQuery - 1) / perQuery;
       this.startNs = ticker.nowNs();
@@ -187,7 +189,7 @@ public final class LoadGen {
     }
 
     private void issue(long scheduledNs, long issuedNs) {
-      Query q = new Query(issued, nextSamples(), scheduledNs);
+      Query q = new Query(issued, nextSamples(), scheduledNs, s.querySize() == null ? 0 : s.querySize().sample(sizeRng));
       issued++;
       lastQueryNs = s.scenario() == Scenario.SERVER ? scheduledNs : issuedNs;
       finalScheduledNs = scheduledNs;

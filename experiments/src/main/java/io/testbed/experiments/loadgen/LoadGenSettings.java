@@ -1,5 +1,7 @@
 package io.testbed.experiments.loadgen;
 
+import io.testbed.experiments.loadgen.querysize.QuerySizeDistribution;
+
 import java.util.SplittableRandom;
 
 /**
@@ -25,7 +27,9 @@ public record LoadGenSettings(
     boolean earlyStopping,
     double confidence,
     long scheduleSeed,
-    long sampleSeed) {
+    long sampleSeed,
+    QuerySizeDistribution querySize,
+    long sizeSeed) {
 
   public static final long DEFAULT_MIN_DURATION_MS = 10_000;
   public static final int DEFAULT_SAMPLES_MULTI_STREAM = 8;
@@ -37,6 +41,7 @@ public record LoadGenSettings(
   public LoadGenSettings {
     if (scenario == null || mode == null) throw new IllegalArgumentException("scenario and mode are required");
     if (samplesPerQuery < 1) throw new IllegalArgumentException("samplesPerQuery must be >= 1");
+    if (querySize != null && scenario != Scenario.SERVER) throw new IllegalArgumentException("querySize applies to Server only");
     if (scenario == Scenario.SERVER && !(targetQps > 0)) throw new IllegalArgumentException("Server needs targetQps > 0");
     if (scenario == Scenario.SERVER && latencyBoundNs <= 0) throw new IllegalArgumentException("Server needs a latency bound");
     if (!(targetLatencyPercentile > 0 && targetLatencyPercentile < 1)) {
@@ -112,6 +117,8 @@ public record LoadGenSettings(
     private double confidence = DEFAULT_CONFIDENCE;
     private long scheduleSeed;
     private long sampleSeed;
+    private QuerySizeDistribution querySize;
+    private long sizeSeed;
 
     private Builder(Scenario scenario) {
       this.scenario = scenario;
@@ -142,19 +149,23 @@ public record LoadGenSettings(
     public Builder confidence(double v) { confidence = v; return this; }
     public Builder scheduleSeed(long v) { scheduleSeed = v; return this; }
     public Builder sampleSeed(long v) { sampleSeed = v; return this; }
+    /** Server: draw each query's item count from {@code d} (null = none). */
+    public Builder querySize(QuerySizeDistribution d) { querySize = d; return this; }
+    public Builder sizeSeed(long v) { sizeSeed = v; return this; }
 
     /** Derives the schedule and sample-index seeds from one repetition seed (independent streams). */
     public Builder seed(long repetitionSeed) {
       SplittableRandom r = new SplittableRandom(repetitionSeed);
       scheduleSeed = r.nextLong();
       sampleSeed = r.nextLong();
+      sizeSeed = r.nextLong(); // drawn third, so the schedule and sample streams are what they were before it
       return this;
     }
 
     public LoadGenSettings build() {
       return new LoadGenSettings(scenario, mode, samplesPerQuery, targetQps, latencyBoundNs, targetLatencyPercentile,
           minDurationNs, minQueryCount, maxDurationNs, maxQueryCount, offlineSamples, datasetSamples, queryTimeoutNs,
-          maxFailedFraction, earlyStopping, confidence, scheduleSeed, sampleSeed);
+          maxFailedFraction, earlyStopping, confidence, scheduleSeed, sampleSeed, querySize, sizeSeed);
     }
   }
 }

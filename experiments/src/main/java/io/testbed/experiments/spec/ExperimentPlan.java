@@ -62,6 +62,15 @@ public record ExperimentPlan(ExperimentSpec spec, List<Long> seeds, List<Repetit
     if (s.maxFailedFraction() != null) b.maxFailedFraction(s.maxFailedFraction());
     if (s.earlyStopping() != null) b.earlyStopping(s.earlyStopping());
     if (s.confidence() != null) b.confidence(s.confidence());
+    if (s.querySize() != null) {
+      // A spec sent over REST has no folder: an empirical file resolves against the working directory.
+      var r = s.querySize().resolve(java.nio.file.Path.of("."), "scenario.querySize");
+      if (!r.ok()) {
+        throw new IllegalArgumentException(r.problems().stream().map(p -> p.path() + ": " + p.message())
+            .collect(java.util.stream.Collectors.joining("; ")));
+      }
+      b.querySize(r.distribution());
+    }
     return b.build();
   }
 

@@ -24,7 +24,8 @@ public final class SpecValidator {
   private static final List<String> POLICY_FIELDS = List.of("kind", "target", "offloadTo", "policies", "params");
   private static final List<String> SCENARIO_FIELDS = List.of("kind", "mode", "samplesPerQuery", "targetQps",
       "latencyBoundMs", "targetLatencyPercentile", "minDurationMs", "minQueryCount", "maxDurationMs", "maxQueryCount",
-      "offlineSamples", "datasetSamples", "queryTimeoutMs", "maxFailedFraction", "earlyStopping", "confidence");
+      "offlineSamples", "datasetSamples", "queryTimeoutMs", "maxFailedFraction", "earlyStopping", "confidence",
+      "querySize");
   private static final List<String> REPETITION_FIELDS = List.of("count", "seeds", "baseSeed");
   private static final List<String> TIMELINE_FIELDS = List.of("atMs", "action", "device", "target", "params");
   private static final List<String> QOS_FIELDS = List.of("latencyMs", "accuracy");
@@ -224,6 +225,12 @@ public final class SpecValidator {
       if (kind != Scenario.SERVER && targetQps != null) problem("scenario.targetQps", "only applies to Server, not " + k);
       if (kind != Scenario.OFFLINE && offlineSamples != null) {
         problem("scenario.offlineSamples", "only applies to Offline, not " + k);
+      }
+      JsonNode querySize = s.get("querySize");
+      if (querySize != null && !querySize.isNull()) {
+        if (kind != Scenario.SERVER) problem("scenario.querySize", "only applies to Server, not " + k);
+        io.testbed.experiments.loadgen.querysize.QuerySizeSpec.parse(querySize, "scenario.querySize").problems()
+            .forEach(q -> problem(q.path(), q.message()));
       }
       switch (kind) {
         case SERVER -> {

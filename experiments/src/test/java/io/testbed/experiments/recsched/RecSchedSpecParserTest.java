@@ -112,4 +112,26 @@ class RecSchedSpecParserTest {
     assertThat(RecSchedSpecParser.isRecSched("{\"type\":\"inference\"}")).isFalse();
     assertThat(RecSchedSpecParser.isRecSched("not json")).isFalse();
   }
+  @Test
+  void theSchemaListsExactlyTheFieldsTheRecordsHave() throws Exception {
+    var schema = SpecJson.mapper().readTree(Files.readString(Path.of("schema/recsched-spec.schema.json")));
+    assertThat(schema.get("$schema").asText()).isEqualTo("https://json-schema.org/draft/2020-12/schema");
+    var props = schema.get("properties");
+    assertThat(names(props)).containsExactlyInAnyOrderElementsOf(components(RecSchedSpec.class));
+    assertThat(names(props.at("/grid/properties"))).containsExactlyInAnyOrderElementsOf(components(RecSchedSpec.Grid.class));
+    assertThat(names(props.at("/sweep/properties"))).containsExactlyInAnyOrderElementsOf(components(RecSchedSpec.Sweep.class));
+    List<String> policies = new java.util.ArrayList<>();
+    props.at("/policies/items/enum").forEach(n -> policies.add(n.asText()));
+    assertThat(policies).containsExactlyElementsOf(RecSchedSpec.POLICIES);
+  }
+
+  private static List<String> names(com.fasterxml.jackson.databind.JsonNode node) {
+    List<String> out = new java.util.ArrayList<>();
+    node.fieldNames().forEachRemaining(out::add);
+    return out;
+  }
+
+  private static List<String> components(Class<?> record) {
+    return java.util.Arrays.stream(record.getRecordComponents()).map(c -> c.getName()).toList();
+  }
 }

@@ -54,7 +54,7 @@ class SpecValidatorTest {
         "policy.offloadTo: is required when target is offload",
         "scenario.targetQPS: unknown field (allowed: kind, mode, samplesPerQuery, targetQps, latencyBoundMs, "
             + "targetLatencyPercentile, minDurationMs, minQueryCount, maxDurationMs, maxQueryCount, offlineSamples, "
-            + "datasetSamples, queryTimeoutMs, maxFailedFraction, earlyStopping, confidence)",
+            + "datasetSamples, queryTimeoutMs, maxFailedFraction, earlyStopping, confidence, querySize)",
         "scenario.targetQps: must be > 0",
         "scenario.maxDurationMs: must be >= minDurationMs (5000)",
         "scenario.confidence: must be > 0 and < 1",
