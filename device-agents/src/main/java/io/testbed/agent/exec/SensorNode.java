@@ -241,9 +241,9 @@ public final class SensorNode {
     long startEpoch = clock.epochNs();
     long startMono = clock.monotonicNs();
     Snapshot s = snapshot();
+    Reading before = temperature();   // the capture instant: before any processing of this frame
     long index = c.inputSeed();
     Frame clean = s.source().frame(index);
-    Reading before = temperature();
     double senseC = before.temperatureC() != null ? before.temperatureC() : s.temperatureC();
     Frame noisy = noise.apply(clean, senseC, s.gain(), new SplittableRandom(settings.frames().seed() * 0x9E3779B97F4A7C15L ^ index));
     double psnr = Fidelity.psnrDb(clean, noisy);

@@ -143,15 +143,20 @@ public final class ThermalRunner {
       state = step.next();
       Decision d = step.decision();
       if (d.ignoredReading() != null) LOG.warn("thermal {}: ignored temperature {} from {}: {}", runId, lastTemp, device, d.ignoredReading());
+      boolean capture = d.capture();
+      if (capture) captureDue = false;
+      // Stop-capture-go ends a stop by capturing while still gated, then resuming: the fast stage re-heats within
+      // milliseconds of NSP, so the capture frame goes before the SetMode nsp (SYSTEMS.md section 4: stop, capture, go).
+      boolean captureFirst = capture && d instanceof Decision.SwitchMode s0 && s0.from() == Mode.CAP;
+      InferenceResult r = null;
+      if (captureFirst) r = node.frame(i, "mobilenet", settings.frameTimeout());
       if (d instanceof Decision.SwitchMode s) {
         SensorNodePort.Ack ack = setMode(s.mode(), spec, farUrl);
         changes.add(new ModeChange(policyName, rep, elapsed, s.from().wireName(), s.mode().wireName(), s.cause().name(), lastTemp, ack.applied()));
         modeEvent(runId, device, policyName, s.from().wireName(), s.mode(), s.cause().name(), ack);
         if (!ack.applied()) LOG.warn("thermal {}: {} refused mode {}: {}", runId, device, s.mode().wireName(), ack.error());
       }
-      boolean capture = d.capture();
-      if (capture) captureDue = false;
-      InferenceResult r = node.frame(i, "mobilenet", settings.frameTimeout());
+      if (!captureFirst) r = node.frame(i, "mobilenet", settings.frameTimeout());
       long tNs = monoNs.getAsLong() - start;
       ThermalFrame f = frame(policyName, rep, i, elapsed, r, capture, threshold, spec.captureFps());
       frames.add(f);
