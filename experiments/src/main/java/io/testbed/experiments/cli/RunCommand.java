@@ -54,6 +54,12 @@ public final class RunCommand implements Callable<Integer> {
       err.println("cannot read spec file " + spec);
       return FAILED;
     }
+    if (io.testbed.experiments.thermal.ThermalSpec.isThermal(Files.readString(spec))) {
+      // The REST runner does not take thermal specs yet: they run over MQTT from the orchestrator's classes.
+      err.println("thermal specs run with the thermal runner, not over REST: java -cp <orchestrator classes and deps> "
+          + "io.testbed.orchestrator.app.ThermalRunCommand " + spec + " [--broker tcp://127.0.0.1:1883] (orchestrator/README.md)");
+      return FAILED;
+    }
     TestbedClient client = new TestbedClient(url, token);
     TestbedClient.Submission s;
     try {
