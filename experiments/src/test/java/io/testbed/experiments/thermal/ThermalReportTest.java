@@ -39,6 +39,20 @@ class ThermalReportTest {
   }
 
   @Test
+  void thermalExamplesAreValid() throws Exception {
+    List<Path> examples;
+    try (var s = Files.list(Path.of("examples"))) {
+      examples = s.filter(p -> p.getFileName().toString().startsWith("thermal-") && p.toString().endsWith(".json")).toList();
+    }
+    assertThat(examples).isNotEmpty();
+    for (Path p : examples) {
+      ThermalSpec spec = ThermalSpec.read(p);
+      assertThat(spec.problems()).as(p.toString()).isEmpty();
+      assertThat(spec.withDefaults().policies()).as(p.toString()).containsExactlyElementsOf(ThermalSpec.POLICIES);
+    }
+  }
+
+  @Test
   void figuresPerPolicyFromScriptedFrames(@TempDir Path dir) throws Exception {
     List<ThermalFrame> frames = new ArrayList<>();
     for (int i = 0; i < 10; i++) frames.add(frame("all-far", i, "far", 50, 28, 0.3, 0.9, 1.5, i == 5));
