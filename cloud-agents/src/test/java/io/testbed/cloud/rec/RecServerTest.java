@@ -128,7 +128,7 @@ class RecServerTest {
   @Test
   void aHangingSubRequestTimesItsQueryOutWithAReasonAndTheServerCarriesOn() throws Exception {
     CountDownLatch never = new CountDownLatch(1);
-    RecSettings settings = RecFixtures.settings("dlrm-rmc1").withPool(2, 1, 8).withBatching(8, 1025).withQueryTimeout(Duration.ofMillis(500));
+    RecSettings settings = RecFixtures.settings("dlrm-rmc1").withPool(2, 1, 8).withBatching(8, 1025).withQueryTimeout(Duration.ofMillis(1000));
     RecServer s = RecFixtures.server(settings, RecFixtures.gated(never, b -> b.items() == 3)); // only the 3-item tail hangs
     try {
       s.ready().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -137,7 +137,8 @@ class RecServerTest {
       QueryOutcome.Failed f = (QueryOutcome.Failed) o;
       assertThat(f.timedOut()).isTrue();
       assertThat(f.status()).isEqualTo(504);
-      assertThat(f.error()).contains("timed out after 500 ms").contains("2 of 3 sub-requests done");
+      // the two 8-item sub-requests normally finish long before the timeout; on a loaded host one may still be running
+      assertThat(f.error()).contains("timed out after 1000 ms").containsPattern("[12] of 3 sub-requests done");
       assertThat(s.stats().failed()).isEqualTo(1);
       assertThat(s.stats().timedOut()).isEqualTo(1);
       // the other worker still serves
