@@ -64,7 +64,7 @@ public final class RecSchedRun extends AbstractBehavior<RecSchedRun.Command> {
 
   private record ConfigPushed(long epoch, String error) implements Command {}
 
-  private record QueryDone(long queryId, int server, long epoch, long scheduledNs, long doneNs, boolean ok,
+  private record QueryDone(long queryId, int step, int server, long epoch, long scheduledNs, long doneNs, boolean ok,
       boolean rejected, String reason) implements Command {}
 
   private enum ArrivalTick implements Command { INSTANCE }
@@ -283,9 +283,10 @@ public final class RecSchedRun extends AbstractBehavior<RecSchedRun.Command> {
       int s = balancer.choose(id, outstanding);
       outstanding[s]++;
       long ep = epoch;
+      int step = stepIndex;
       getContext().pipeToSelf(port.query(setup.endpoints().get(s), model, items, id, plan.rowDistribution(), plan.queryTimeout()),
-          (r, ex) -> r != null ? new QueryDone(id, s, ep, at, nanos.getAsLong(), r.ok(), r.rejected(), r.reason())
-              : new QueryDone(id, s, ep, at, nanos.getAsLong(), false, false, String.valueOf(ex)));
+          (r, ex) -> r != null ? new QueryDone(id, step, s, ep, at, nanos.getAsLong(), r.ok(), r.rejected(), r.reason())
+              : new QueryDone(id, step, s, ep, at, nanos.getAsLong(), false, false, String.valueOf(ex)));
     }
     armArrival();
     return this;
@@ -299,6 +300,7 @@ public final class RecSchedRun extends AbstractBehavior<RecSchedRun.Command> {
       if (totalOutstanding() == 0) return onDrained();
       return this;
     }
+    if (m.step() != stepIndex) return this; // a straggler of an earlier step (its drain timed out): epochs restart per step
     if (m.epoch() == epoch) {
       stepQueries++;
       if (!m.ok()) {
