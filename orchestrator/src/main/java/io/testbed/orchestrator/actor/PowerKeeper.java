@@ -1,5 +1,7 @@
 package io.testbed.orchestrator.actor;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.testbed.orchestrator.config.PowerMeterSettings;
 import io.testbed.orchestrator.model.ClockView;
 import io.testbed.orchestrator.model.EnergyView;
@@ -51,7 +53,20 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 public final class PowerKeeper extends AbstractBehavior<PowerKeeper.Command> {
 
-  /** Messages of the power keeper. */
+  /** Messages of the power keeper. Polymorphic in JSON because the registry's {@code ToPower} envelope carries them. */
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "@type")
+  @JsonSubTypes({
+    @JsonSubTypes.Type(value = MeterBatch.class, name = "meter-batch"),
+    @JsonSubTypes.Type(value = EchoReceived.class, name = "echo-received"),
+    @JsonSubTypes.Type(value = Annotate.class, name = "annotate"),
+    @JsonSubTypes.Type(value = ListMeters.class, name = "list-meters"),
+    @JsonSubTypes.Type(value = GetMeter.class, name = "get-meter"),
+    @JsonSubTypes.Type(value = Bind.class, name = "bind"),
+    @JsonSubTypes.Type(value = ListClocks.class, name = "list-clocks"),
+    @JsonSubTypes.Type(value = GetEnergies.class, name = "get-energies"),
+    @JsonSubTypes.Type(value = ProbeTick.class, name = "probe-tick"),
+    @JsonSubTypes.Type(value = AnnotateDeadline.class, name = "annotate-deadline")
+  })
   public sealed interface Command extends JsonSerializable {}
 
   /** A bridge's batch, as it came on {@code testbed/v1/meters/{id}/power}. */

@@ -125,6 +125,9 @@ class MessageSerializationTest {
           Map.of("cpuLevel", 0.5, "link", "cloud-1"));
     }
     if (c == ControlRequest.class) return ControlRequest.network("cloud-1", "wifi", -70.0, null, null, null, null);
+    if (c == io.testbed.protocol.ClockEcho.class) {
+      return io.testbed.protocol.ClockEcho.of(new io.testbed.protocol.ClockProbe(SchemaVersion.CURRENT, "phone-1", 10, "p-1"), 20, 21);
+    }
     if (c == ErrorReply.class) return new ErrorReply(SchemaVersion.CURRENT, "phone-1", 1, "c-1", "busy", "busy now");
     if (c == PowerSampleBatch.class) {
       return new PowerSampleBatch(SchemaVersion.CURRENT, "phone-1", 5, "m-1", PowerSource.METERED, 10,

@@ -23,10 +23,22 @@ import java.util.Optional;
 public final class ClockSync {
   private final int windowSize;
   private final int keepLowestDelay;
+  private final long minDriftSpanNs;
   private final Deque<Exchange> window = new ArrayDeque<>();
   private Estimate estimate;
 
+  /** Drift is fitted once the kept exchanges span at least {@link #DEFAULT_MIN_DRIFT_SPAN_NS}. */
   public ClockSync(int windowSize, int keepLowestDelay) {
+    this(windowSize, keepLowestDelay, DEFAULT_MIN_DRIFT_SPAN_NS);
+  }
+
+  /** One second: exchanges bunched closer than that (one probe round) give a slope of noise, not a drift. */
+  public static final long DEFAULT_MIN_DRIFT_SPAN_NS = 1_000_000_000L;
+
+  /** @param minDriftSpanNs the kept exchanges must span this much reference time before a drift is fitted (else 0) */
+  public ClockSync(int windowSize, int keepLowestDelay, long minDriftSpanNs) {
+    if (minDriftSpanNs < 0) throw new IllegalArgumentException("minDriftSpanNs must be >= 0, was " + minDriftSpanNs);
+    this.minDriftSpanNs = minDriftSpanNs;
     if (windowSize < 1) throw new IllegalArgumentException("windowSize must be >= 1, was " + windowSize);
     if (keepLowestDelay < 1 || keepLowestDelay > windowSize) {
       throw new IllegalArgumentException("keepLowestDelay must be in [1, windowSize], was " + keepLowestDelay);
@@ -104,8 +116,10 @@ public final class ClockSync {
       sxx += dx * dx;
       sxy += dx * (e.offsetNs() - meanY);
     }
-    // A drift needs at least three points spread in time; with fewer the slope would fit noise exactly.
-    double drift = n >= 3 && sxx > 0 ? sxy / sxx : 0.0;
+    // A drift needs at least three points spread in time (minDriftSpanNs); else the slope would fit noise.
+    long first = kept.stream().mapToLong(Exchange::midpointNs).min().orElseThrow();
+    long last = kept.stream().mapToLong(Exchange::midpointNs).max().orElseThrow();
+    double drift = n >= 3 && sxx > 0 && last - first >= minDriftSpanNs ? sxy / sxx : 0.0;
     long refNs = ref + Math.round(meanX);
     double sumSq = 0;
     for (Exchange e : kept) {

@@ -60,10 +60,13 @@ public final class MeterRing {
 
   public long nonMonotonicDropped() { return nonMonotonic; }
 
-  /** Measured rate over the kept samples (Hz); 0 with fewer than two. */
+  /** Measured rate over the newest (up to) 100 kept samples (Hz); 0 with fewer than two. */
   public double measuredRateHz() {
     if (samples.size() < 2) return 0;
-    long span = samples.peekLast().timestampNs() - samples.peekFirst().timestampNs();
-    return span <= 0 ? 0 : (samples.size() - 1) * 1e9 / span;
+    long newest = samples.peekLast().timestampNs();
+    long oldest = newest;
+    int n = 0;
+    for (java.util.Iterator<PowerSample> it = samples.descendingIterator(); it.hasNext() && n < 100; n++) oldest = it.next().timestampNs();
+    return newest == oldest ? 0 : (n - 1) * 1e9 / (newest - oldest);
   }
 }

@@ -90,4 +90,22 @@ class ClockSyncTest {
     assertThat(sync.add(new Exchange(T0, T0, T0 + 100, T0 + 50))).isFalse(); // negative delay
     assertThat(sync.estimate()).isEmpty();
   }
+
+  @Test
+  void exchangesBunchedInOneRoundFitNoDrift() {
+    ClockSync sync = new ClockSync(16, 16);
+    // four probes within a millisecond whose offsets differ by 100 us of path asymmetry: no drift from that
+    long[] asym = {0, 100_000, -50_000, 80_000};
+    for (int i = 0; i < 4; i++) {
+      long t0 = T0 + i * 200_000L;
+      sync.add(new Exchange(t0, t0 + 300_000 + asym[i], t0 + 300_000 + asym[i], t0 + 600_000));
+    }
+    assertThat(sync.estimate().orElseThrow().drift()).isZero();
+    ClockSync eager = new ClockSync(16, 16, 0);
+    for (int i = 0; i < 4; i++) {
+      long t0 = T0 + i * 200_000L;
+      eager.add(new Exchange(t0, t0 + 300_000 + asym[i], t0 + 300_000 + asym[i], t0 + 600_000));
+    }
+    assertThat(Math.abs(eager.estimate().orElseThrow().drift())).isGreaterThan(1e-3);
+  }
 }
