@@ -17,12 +17,19 @@ MODELS=$(python3 -c "import json,sys; print(','.join(json.load(open('$SPEC'))['m
 mkdir -p "$OUT"
 CP_FILE="$OUT/orchestrator-cp.txt"
 mvn -q -pl orchestrator -Dtb.build="$BUILD" dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime
-ORCH_CP="orchestrator/$BUILD/classes:$(cat "$CP_FILE")"
-LAUNCH_CP="launcher/target/lib/*:launcher/target/launcher.jar"
+# Private copies of every jar and class folder: a concurrent `mvn install` or launcher rebuild must not swap classes
+# under the running processes.
+rm -rf "$OUT/lib" "$OUT/orchestrator-classes" "$OUT/launcher"
+mkdir -p "$OUT/lib" "$OUT/launcher"
+cp -r "orchestrator/$BUILD/classes" "$OUT/orchestrator-classes"
+tr ':' '\n' < "$CP_FILE" | while read -r jar; do [ -n "$jar" ] && cp "$jar" "$OUT/lib/"; done
+cp -r launcher/target/lib "$OUT/launcher/lib" && cp launcher/target/launcher.jar "$OUT/launcher/"
+ORCH_CP="$OUT/orchestrator-classes:$OUT/lib/*"
+LAUNCH_CP="$OUT/launcher/lib/*:$OUT/launcher/launcher.jar"
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
-java -cp "$ORCH_CP" io.testbed.orchestrator.app.OrchestratorCommand --http-port "$HTTP_PORT" \
+java -Dlogback.configurationFile="$PWD/launcher/src/main/resources/logback.xml" -cp "$ORCH_CP" io.testbed.orchestrator.app.OrchestratorCommand --http-port "$HTTP_PORT" \
   --embedded-broker-port "$BROKER_PORT" --data-dir "$OUT/runs" > "$OUT/orchestrator.log" 2>&1 &
 PIDS+=($!)
 API=http://127.0.0.1:$HTTP_PORT/api/v1
