@@ -15,8 +15,8 @@ import java.util.Optional;
  * {@code offset = ((t1 - t0) + (t2 - t3)) / 2} and {@code delay = (t3 - t0) - (t2 - t1)}. Of the last
  * {@code windowSize} exchanges the {@code keepLowestDelay} with the smallest round trip are kept (queueing only ever
  * adds delay, so they are the least distorted); a least-squares line through their offsets against time gives
- * offset and drift; uncertainty is half the minimum round trip (the most an asymmetric path can hide) plus the RMS
- * residual of the fit. Remote timestamps are corrected with {@link Estimate#correct(long)}.
+ * offset and drift; uncertainty is the mean of the kept exchanges' half round trips (the most an asymmetric path
+ * can hide in their mean) plus the RMS residual of the fit. Remote timestamps are corrected with {@link Estimate#correct(long)}.
  *
  * <p>Pure and not thread-safe: one owner adds exchanges and reads estimates.
  */
@@ -63,7 +63,7 @@ public final class ClockSync {
    * The current estimate: remote minus reference is {@code offsetNs + drift x (t - refNs)} at reference time t.
    *
    * @param drift dimensionless rate difference (20 ppm = 2e-5)
-   * @param uncertaintyNs half the minimum round trip plus the RMS residual of the fit
+   * @param uncertaintyNs mean half round trip of the kept exchanges plus the RMS residual of the fit
    */
   public record Estimate(long refNs, double offsetNs, double drift, double uncertaintyNs, int samplesUsed, long minDelayNs) {
     /** Remote minus reference at reference time {@code referenceNs}. */
@@ -127,6 +127,9 @@ public final class ClockSync {
       sumSq += r * r;
     }
     double rms = Math.sqrt(sumSq / n);
-    return new Estimate(refNs, meanY, drift, minDelay / 2.0 + rms, n, minDelay);
+    // Each exchange's offset is off by at most half its own delay (path asymmetry); the fitted offset at refNs is their
+    // mean, so it is off by at most the mean of those halves. The RMS residual covers the line away from refNs.
+    double meanHalfDelay = kept.stream().mapToLong(Exchange::delayNs).average().orElseThrow() / 2.0;
+    return new Estimate(refNs, meanY, drift, meanHalfDelay + rms, n, minDelay);
   }
 }
