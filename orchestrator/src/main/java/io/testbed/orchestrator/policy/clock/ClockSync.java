@@ -32,8 +32,11 @@ public final class ClockSync {
     this(windowSize, keepLowestDelay, DEFAULT_MIN_DRIFT_SPAN_NS);
   }
 
-  /** One second: exchanges bunched closer than that (one probe round) give a slope of noise, not a drift. */
-  public static final long DEFAULT_MIN_DRIFT_SPAN_NS = 1_000_000_000L;
+  /** Ten seconds: exchanges bunched closer than that (one or two probe rounds) give a slope of noise, not a drift. */
+  public static final long DEFAULT_MIN_DRIFT_SPAN_NS = 10_000_000_000L;
+
+  /** 500 ppm: fitted slopes steeper than this are treated as noise (drift 0). */
+  public static final double MAX_PLAUSIBLE_DRIFT = 500e-6;
 
   /** @param minDriftSpanNs the kept exchanges must span this much reference time before a drift is fitted (else 0) */
   public ClockSync(int windowSize, int keepLowestDelay, long minDriftSpanNs) {
@@ -120,6 +123,8 @@ public final class ClockSync {
     long first = kept.stream().mapToLong(Exchange::midpointNs).min().orElseThrow();
     long last = kept.stream().mapToLong(Exchange::midpointNs).max().orElseThrow();
     double drift = n >= 3 && sxx > 0 && last - first >= minDriftSpanNs ? sxy / sxx : 0.0;
+    // Quartz clocks (and NTP's slew limit) stay within 500 ppm: a steeper slope is noise of a congested path, not drift.
+    if (Math.abs(drift) > MAX_PLAUSIBLE_DRIFT) drift = 0.0;
     long refNs = ref + Math.round(meanX);
     double sumSq = 0;
     for (Exchange e : kept) {
