@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 /** The orchestrator depends on this module: it must stay a pure engine (DESIGN.md, STYLE.md rule 1). */
 class DependencyRulesTest {
   private static final JavaClasses CLASSES = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.testbed.experiments");
+      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+      .withImportOption(location -> !location.contains("/test-classes/")).importPackages("io.testbed.experiments");
 
   @Test
   void noActorsBrokersDatabasesOrInferenceRuntimes() {
