@@ -164,7 +164,7 @@ public final class ExperimentRun extends AbstractBehavior<ExperimentRun.Command>
       live.repetition = rep.index();
       live.repetitionStartNanos = System.nanoTime();
       live.repetitionStartEpochNs = nowNs();
-      live.phase = "running";
+      live.phase = comparison == null ? "running" : "running " + currentPolicy().name();
       event("repetition", null, "repetition " + rep.index() + " of " + setup.plan().repetitions().size() + " (seed "
           + rep.seed() + ")", rep.index());
       return sut;
