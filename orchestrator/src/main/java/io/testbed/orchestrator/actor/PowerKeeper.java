@@ -64,6 +64,7 @@ public final class PowerKeeper extends AbstractBehavior<PowerKeeper.Command> {
     @JsonSubTypes.Type(value = Bind.class, name = "bind"),
     @JsonSubTypes.Type(value = ListClocks.class, name = "list-clocks"),
     @JsonSubTypes.Type(value = GetEnergies.class, name = "get-energies"),
+    @JsonSubTypes.Type(value = GetRunEnergies.class, name = "get-run-energies"),
     @JsonSubTypes.Type(value = ProbeTick.class, name = "probe-tick"),
     @JsonSubTypes.Type(value = AnnotateDeadline.class, name = "annotate-deadline")
   })
@@ -98,6 +99,11 @@ public final class PowerKeeper extends AbstractBehavior<PowerKeeper.Command> {
   public record GetEnergies(String meterId, ActorRef<Energies> replyTo) implements Command {}
 
   public record Energies(String meterId, List<EnergyView> energies) implements JsonSerializable {}
+
+  /** The kept per-inference energies of one run or job (its run tag), every meter, in time order. */
+  public record GetRunEnergies(String run, ActorRef<RunEnergies> replyTo) implements Command {}
+
+  public record RunEnergies(String run, List<EnergyView> energies) implements JsonSerializable {}
 
   private record ProbeTick() implements Command {}
 
@@ -197,6 +203,11 @@ public final class PowerKeeper extends AbstractBehavior<PowerKeeper.Command> {
         .onMessage(Bind.class, this::onBind)
         .onMessage(ListClocks.class, m -> {
           m.replyTo().tell(new Clocks(sources.values().stream().map(PowerKeeper::clockView).toList()));
+          return this;
+        })
+        .onMessage(GetRunEnergies.class, m -> {
+          m.replyTo().tell(new RunEnergies(m.run(), meters.values().stream().flatMap(x -> x.energies.stream())
+              .filter(e -> m.run().equals(e.run())).sorted(java.util.Comparator.comparingLong(EnergyView::startNs)).toList()));
           return this;
         })
         .onMessage(GetEnergies.class, m -> {

@@ -24,7 +24,7 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
  * Meters and clocks under {@code /api/v1}: {@code GET /meters}, {@code GET /meters/{id}}, {@code GET /meters/{id}/energy}
- * (recent per-inference energies), {@code PUT /meters/{id}/binding} {@code {"deviceId":"phone-1"}} and
+ * (recent per-inference energies), {@code GET /energy/{runOrJobId}} (those of one run or job), {@code PUT /meters/{id}/binding} {@code {"deviceId":"phone-1"}} and
  * {@code DELETE /meters/{id}/binding} (token-protected; 404 unknown meter or device), {@code GET /clocks}.
  */
 public final class MeterRoutes extends AllDirectives {
@@ -48,6 +48,8 @@ public final class MeterRoutes extends AllDirectives {
   public Route routes() {
     return concat(
         path("clocks", () -> get(() -> onSuccess(askPower(PowerKeeper.ListClocks::new), c -> ok(c.clocks())))),
+        pathPrefix("energy", () -> path(PathMatchers.segment(), run -> get(() -> onSuccess(
+            askPower((ActorRef<PowerKeeper.RunEnergies> r) -> new PowerKeeper.GetRunEnergies(run, r)), e -> ok(e.energies()))))),
         pathPrefix("meters", () -> concat(
             pathEndOrSingleSlash(() -> get(() -> onSuccess(askPower(PowerKeeper.ListMeters::new), m -> ok(m.meters())))),
             pathPrefix(PathMatchers.segment(), id -> concat(

@@ -134,6 +134,12 @@ class PowerIT {
             e.path("alignmentUncertaintyNs").asDouble() / 1e3, e.path("energyJ").asDouble(), e.path("energyUncertaintyJ").asDouble());
       }
 
+      // the job's energies in one list
+      JsonNode ofJob = rest.get("/api/v1/energy/" + jobId).json();
+      assertThat(ofJob.size()).isEqualTo(3);
+      assertThat(ofJob.get(0).path("run").asText()).isEqualTo(jobId);
+      assertThat(rest.get("/api/v1/energy/no-such-run").json().size()).isZero();
+
       // the inference points carry the meter's energy beside the device's; clock points for both sources
       await().atMost(Duration.ofSeconds(15)).until(() -> count(influx, "inference", "energyUncertaintyJ",
           "\"run\"='" + jobId + "' AND \"meter\"='phone-p-ina' AND \"energyMethod\"='integrated' AND \"source\"='metered'") == 3);
