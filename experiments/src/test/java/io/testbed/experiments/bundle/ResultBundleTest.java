@@ -55,7 +55,7 @@ class ResultBundleTest {
     ExperimentSpec spec = new ExperimentSpec(example.name(), example.type(), example.devices(), example.models(),
         example.precision(), example.policy(), shorter, example.repetitions(),
         List.of(new TimelineEvent(300, "interference", "phone-1", null,
-            SpecJson.mapper().readTree("{\"cpuLoad\": 0.5}"))), example.qos(), example.onDeviceLoss());
+            SpecJson.mapper().readTree("{\"cpuLevel\": 0.5}"))), example.qos(), example.onDeviceLoss());
     ExperimentPlan plan = ExperimentPlan.of(spec);
     VirtualTicker ticker = new VirtualTicker();
     ExperimentRunner runner = new ExperimentRunner(ticker, io.testbed.experiments.loadgen.LoadGenListener.NONE);
