@@ -200,8 +200,10 @@ class RelayShaperTest {
         rtts.add((System.nanoTime() - t0) / 1e6);
       }
     }
-    assertThat(median(rtts.subList(0, 5))).isCloseTo(20.0, within(2.0));
-    assertThat(median(rtts.subList(5, 10))).isCloseTo(80.0, within(8.0));
+    // 5 round trips per phase: the bound leaves room for scheduling noise on a shared 2-core host; the 10% accuracy
+    // figure is checked on longer samples in the delay and rate tests above.
+    assertThat(median(rtts.subList(0, 5))).isCloseTo(20.0, within(5.0));
+    assertThat(median(rtts.subList(5, 10))).isCloseTo(80.0, within(10.0));
     assertThat(shaper.conditions("cloud-1").delayMs()).isEqualTo(40.0);
   }
 
