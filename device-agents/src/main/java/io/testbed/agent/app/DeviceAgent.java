@@ -142,7 +142,8 @@ public final class DeviceAgent {
         extraNotes.add("offload links shaped by " + netShaper.kind() + (netShaper.kind().equals("relay") ? " (in-process TCP relay: delay, jitter, rate, loss as retransmission delay)" : ""));
         extraNotes.add("offload energy is modelled: radio power by technology, RSSI and direction, plus tail energy");
         if (!settings.emulated()) extraNotes.add(freq.available() ? "DVFS levels set for real through cpufreq (userspace governor)" : freq.reason());
-        if (settings.profile().kind() == io.testbed.protocol.DeviceKind.SENSOR) {
+        if (settings.profile().kind() == io.testbed.protocol.DeviceKind.SENSOR
+            && settings.models().contains((sensorSettings != null ? sensorSettings : io.testbed.agent.config.SensorSettings.defaults()).model())) {
           extraNotes.add("sensor node: frame commands (target 'frame', inputSeed = frame index) in modes nsp/cap/far (SetMode); "
               + "temperature " + (settings.emulated() ? "modelled (two-stage RC)" : "from thermal zones, plausibility-filtered")
               + "; SetMode 'env' with farUrl 'ambientC=..&lighting=..' sets the environment");
@@ -162,9 +163,14 @@ public final class DeviceAgent {
             new CommandExecutor.Autoscale(network, netShaper, new RadioEnergyModel(auto.radio(), settings.profile().idleW()), freq,
                 auto.int8AgreementEvery(), energyMeter));
         io.testbed.agent.exec.SensorNode sensorNode = null;
-        if (settings.profile().kind() == io.testbed.protocol.DeviceKind.SENSOR) {
-          io.testbed.agent.config.SensorSettings ss = sensorSettings != null ? sensorSettings : io.testbed.agent.config.SensorSettings.defaults();
-          if (!eng.zoo().has(ss.model())) throw new IllegalArgumentException("sensor.model: '" + ss.model() + "' is not loaded (models " + settings.models() + ")");
+        io.testbed.agent.config.SensorSettings ss = settings.profile().kind() == io.testbed.protocol.DeviceKind.SENSOR
+            ? (sensorSettings != null ? sensorSettings : io.testbed.agent.config.SensorSettings.defaults()) : null;
+        if (ss != null && !settings.models().contains(ss.model())) {
+          // e.g. a sensor-node profile run with --models mlp: a plain agent, no frames or modes
+          LOG.warn("{}: sensor node features off: its model '{}' is not among the loaded models {}", id, ss.model(), settings.models());
+          ss = null;
+        }
+        if (ss != null) {
           sensorNode = new io.testbed.agent.exec.SensorNode(id, ss, settings.emulated(), eng, off, clock, zones, timer);
           LOG.info("{}: sensor node: {} frames {}x{} at {} fps, mode {}, ambient {} C, temperature {}", id, ss.model(), ss.frames().width(),
               ss.frames().height(), ss.fps(), ss.initialMode().wireName(), ss.thermal().ambientC(), settings.emulated() ? "modelled (RC)" : "thermal zones");

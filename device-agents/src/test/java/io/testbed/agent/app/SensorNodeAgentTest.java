@@ -199,6 +199,17 @@ class SensorNodeAgentTest {
   }
 
   @Test
+  void aSensorNodeWithoutItsModelIsAPlainAgent() {
+    Map<String, Object> m = new HashMap<>(Map.of("testbed.agent.id", ID, "testbed.agent.profile", "sensor-node",
+        "testbed.agent.models", List.of("mlp")));
+    agent = DeviceAgent.builder(AgentSettings.load(m)).mqtt(mqtt).cpuCap(CpuCap.notEnforced("test")).start();
+    assertThat(agent.sensorNode()).isEmpty();
+    ControlAck ack = setMode("cap", null, null);
+    assertThat(ack.applied()).isFalse();
+    assertThat(ack.error()).startsWith("unsupported-mode");
+  }
+
+  @Test
   void environmentSetModeChangesAmbientAndLighting() {
     start(Map.of());
     ControlAck env = setMode(SensorNode.ENVIRONMENT_MODE, null, "ambientC=35&lighting=0.5");
