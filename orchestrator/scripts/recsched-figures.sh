@@ -3,6 +3,8 @@
 # Starts an orchestrator (this module's build) and two cloud agents (launcher build) as processes, submits SPEC over
 # REST, waits for the end and copies the bundle to OUT.
 #   orchestrator/scripts/recsched-figures.sh [SPEC=experiments/examples/recsched-rmc.json] [OUT=/tmp/recsched-figures]
+# Memory: every worker holds its own copy of each model's tables (plus the modelled accelerator's session); on a
+# shared host run one model per invocation (a spec with one model: the agents then load only that model).
 # Needs: mvn install -pl orchestrator -Dtb.build=BUILD (BUILD defaults to target), the launcher build
 # (launcher/target/lib), curl, python3. Env: BUILD, REC_WORKERS (2), HTTP_PORT (18080), BROKER_PORT (18830).
 set -euo pipefail
