@@ -199,6 +199,28 @@ class SensorNodeAgentTest {
   }
 
   @Test
+  void aRealNodeReportsPlausibleThermalZoneReadingsAndIgnoresGarbage(@org.junit.jupiter.api.io.TempDir java.nio.file.Path sys) throws Exception {
+    java.nio.file.Path zone = java.nio.file.Files.createDirectories(sys.resolve("thermal_zone0"));
+    java.nio.file.Files.writeString(zone.resolve("temp"), "45000\n");
+    Map<String, Object> m = new HashMap<>(Map.of("testbed.agent.id", ID, "testbed.agent.profile", "sensor-node",
+        "testbed.agent.models", List.of("mobilenet"), "testbed.agent.emulated", false, "testbed.agent.heartbeat-interval", "50ms"));
+    agent = DeviceAgent.builder(AgentSettings.load(m)).mqtt(mqtt).cpuCap(CpuCap.notEnforced("test"))
+        .thermal(new io.testbed.agent.telemetry.ThermalZones(sys))
+        .sensor(SensorSettings.load(Map.of("frames.width", 320, "frames.height", 240))).start();
+    Heartbeat ok = awaitOn(Heartbeat.class, h -> h.temperatureC() != null);
+    assertThat(ok.temperatureC()).isEqualTo(45.0);
+    assertThat(ok.temperatureSource()).isEqualTo(PowerSource.METERED);
+    assertThat(ok.mode()).isEqualTo("nsp");
+    // a zone returning garbage (999 C): flagged, counted, not published
+    java.nio.file.Files.writeString(zone.resolve("temp"), "999000\n");
+    await().atMost(Duration.ofSeconds(20)).until(() -> agent.sensorNode().orElseThrow().rejectedReadings() > 0);
+    long seen = mqtt.messagesOn(Topics.heartbeat(ID), Heartbeat.class).size();
+    Heartbeat after = awaitOn(Heartbeat.class, h -> h.seq() >= seen + 1);
+    assertThat(after.temperatureC()).isNull();
+    assertThat(mqtt.messagesOn(Topics.heartbeat(ID), Heartbeat.class)).noneMatch(h -> h.temperatureC() != null && h.temperatureC() > 150);
+  }
+
+  @Test
   void aSensorNodeWithoutItsModelIsAPlainAgent() {
     Map<String, Object> m = new HashMap<>(Map.of("testbed.agent.id", ID, "testbed.agent.profile", "sensor-node",
         "testbed.agent.models", List.of("mlp")));
