@@ -132,6 +132,13 @@ final class AutoScaleComparison {
   static AutoScaleSettings settings(ExperimentSpec spec) {
     JsonNode p = spec.policy().params() == null ? SpecJson.mapper().createObjectNode() : spec.policy().params();
     AutoScaleSettings d = AutoScaleSettings.defaults();
+    if (p.has("rssiWeakDbm")) {
+      AutoScaleSettings.StateBins b = d.bins();
+      d = new AutoScaleSettings(new AutoScaleSettings.StateBins(b.convLayers(), b.fcLayers(), b.recurrentLayers(),
+          b.macs(), b.coRunnerCpu(), b.memoryPressure(),
+          io.testbed.orchestrator.policy.autoscale.Bins.of(p.get("rssiWeakDbm").asDouble()).labelled("weak", "regular")),
+          d.learning(), d.objective());
+    }
     AutoScaleSettings.Learning l = d.learning();
     AutoScaleSettings.Objective o = d.objective();
     return d.withLearning(new AutoScaleSettings.Learning(p.path("alpha").asDouble(l.alpha()),

@@ -103,11 +103,16 @@ public record Bins(List<Double> upperBounds, boolean zeroBin, List<String> label
     }
   }
 
-  /** Stable text of this axis for the Q-table's bins signature. */
+  /**
+   * Stable text of this axis for the Q-table's bins signature; labelled axes add their bounds ({@code =weak|=regular@-80}),
+   * so moving a labelled threshold changes the signature too.
+   */
   String signature() {
     List<String> parts = new ArrayList<>();
     for (int i = 0; i < count(); i++) parts.add(label(i));
-    return String.join("|", parts);
+    String text = String.join("|", parts);
+    if (labels == null || labels.isEmpty()) return text;
+    return text + "@" + String.join(",", upperBounds.stream().map(Bins::number).toList());
   }
 
   /** 1e9 -> "1G", 0.25 -> "0.25", 30 -> "30": short and exact, so labels round-trip. */

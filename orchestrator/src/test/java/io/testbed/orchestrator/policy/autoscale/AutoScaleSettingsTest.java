@@ -90,7 +90,11 @@ class AutoScaleSettingsTest {
         b.recurrentLayers(), b.macs(), b.coRunnerCpu(), b.memoryPressure(), b.rssiDbm());
     assertThat(other.signature()).isNotEqualTo(b.signature());
     assertThat(b.signature()).isEqualTo(AutoScaleSettings.StateBins.defaults().signature())
-        .startsWith("conv:<30|<50|>=50 fc:<10|>=10 rnn:=no|=yes macs:<500M|<2G|>=2G cpu:=0|<0.25|<0.75|>=0.75");
+        .startsWith("conv:<30|<50|>=50 fc:<10|>=10 rnn:=no|=yes@1 macs:<500M|<2G|>=2G cpu:=0|<0.25|<0.75|>=0.75")
+        .endsWith("rssi:=weak|=regular@-80");
+    AutoScaleSettings.StateBins weakAt70 = new AutoScaleSettings.StateBins(b.convLayers(), b.fcLayers(),
+        b.recurrentLayers(), b.macs(), b.coRunnerCpu(), b.memoryPressure(), Bins.of(-70).labelled("weak", "regular"));
+    assertThat(weakAt70.signature()).isNotEqualTo(b.signature()).endsWith("rssi:=weak|=regular@-70");
     assertThat(List.of(b.rssiDbm().label(0), b.rssiDbm().label(1))).containsExactly("=weak", "=regular");
   }
 }
