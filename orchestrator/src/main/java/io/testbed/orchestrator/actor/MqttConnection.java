@@ -48,8 +48,8 @@ public final class MqttConnection {
   /** Connection state for health: {@code unattributedMalformed} counts unusable payloads no device id could be read from. */
   public record ConnectionStatus(String url, boolean connected, long unattributedMalformed) implements JsonSerializable {}
 
-  /** Raw message from the broker, as the Paho callback handed it over. */
-  record Received(String topic, byte[] payload) implements Command {
+  /** Raw message from the broker, as the Paho callback handed it over, with its arrival time (epoch ns, system clock). */
+  record Received(String topic, byte[] payload, long arrivalNs) implements Command {
     @Override
     public boolean equals(Object o) {
       return o instanceof Received r && r.topic.equals(topic) && Arrays.equals(r.payload, payload);
@@ -117,7 +117,8 @@ public final class MqttConnection {
     this.listener = new MqttPort.Listener() {
       @Override
       public void messageArrived(String topic, byte[] payload) {
-        self.tell(new Received(topic, payload));
+        java.time.Instant now = java.time.Instant.now();  // clock echoes need the arrival before the mailbox hops
+        self.tell(new Received(topic, payload, now.getEpochSecond() * 1_000_000_000L + now.getNano()));
       }
 
       @Override
@@ -245,12 +246,12 @@ public final class MqttConnection {
   private Behavior<Command> onReceived(Received m) {
     Optional<Topics.DeviceTopic> deviceTopic = Topics.parseDevice(m.topic());
     if (deviceTopic.isPresent()) {
-      routeDeviceMessage(deviceTopic.get(), m.payload());
+      routeDeviceMessage(deviceTopic.get(), m.payload(), m.arrivalNs());
       return Behaviors.same();
     }
     Optional<Topics.MeterTopic> meterTopic = Topics.parseMeterTopic(m.topic());
     if (meterTopic.isPresent() && "replies".equals(meterTopic.get().channel())) {
-      routeMeterEcho(meterTopic.get().meterId(), m.payload());
+      routeMeterEcho(meterTopic.get().meterId(), m.payload(), m.arrivalNs());
       return Behaviors.same();
     }
     Optional<String> meter = Topics.parseMeter(m.topic());
@@ -263,7 +264,7 @@ public final class MqttConnection {
     return Behaviors.same();
   }
 
-  private void routeDeviceMessage(Topics.DeviceTopic t, byte[] payload) {
+  private void routeDeviceMessage(Topics.DeviceTopic t, byte[] payload, long arrivalNs) {
     WireMessage msg;
     try {
       msg = WireCodec.decode(payload);
@@ -277,7 +278,7 @@ public final class MqttConnection {
       return;
     }
     if (msg instanceof ClockEcho echo && "replies".equals(t.channel())) {
-      registry.tell(new DeviceRegistry.ToPower(new PowerKeeper.EchoReceived("device", t.deviceId(), echo)));
+      registry.tell(new DeviceRegistry.ToPower(new PowerKeeper.EchoReceived("device", t.deviceId(), echo, arrivalNs)));
       return;
     }
     DeviceTwin.Command command = toTwinCommand(t, msg);
@@ -310,7 +311,7 @@ public final class MqttConnection {
   }
 
   /** A bridge's clock echo for one of its meters, to the power keeper (which stamps its arrival). */
-  private void routeMeterEcho(String meterId, byte[] payload) {
+  private void routeMeterEcho(String meterId, byte[] payload, long arrivalNs) {
     ClockEcho echo;
     try {
       echo = WireCodec.decode(payload, ClockEcho.class);
@@ -324,7 +325,7 @@ public final class MqttConnection {
       ctx.getLog().warn("Dropped a clock echo naming '{}' on the replies topic of meter '{}'", echo.deviceId(), meterId);
       return;
     }
-    registry.tell(new DeviceRegistry.ToPower(new PowerKeeper.EchoReceived("meter", meterId, echo)));
+    registry.tell(new DeviceRegistry.ToPower(new PowerKeeper.EchoReceived("meter", meterId, echo, arrivalNs)));
   }
 
   private static DeviceTwin.Command toTwinCommand(Topics.DeviceTopic t, WireMessage msg) {

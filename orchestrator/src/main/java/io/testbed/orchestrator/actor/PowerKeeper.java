@@ -73,8 +73,11 @@ public final class PowerKeeper extends AbstractBehavior<PowerKeeper.Command> {
   /** A bridge's batch, as it came on {@code testbed/v1/meters/{id}/power}. */
   public record MeterBatch(PowerSampleBatch batch) implements Command {}
 
-  /** A clock echo from a device ({@code kind = device}) or a bridge's meter ({@code kind = meter}). */
-  public record EchoReceived(String kind, String sourceId, ClockEcho echo) implements Command {}
+  /**
+   * A clock echo from a device ({@code kind = device}) or a bridge's meter ({@code kind = meter}), with its arrival
+   * time {@code t3} as the MQTT client saw it (epoch ns; 0: the keeper reads its clock on receipt).
+   */
+  public record EchoReceived(String kind, String sourceId, ClockEcho echo, long arrivalNs) implements Command {}
 
   /** A result the twin answered: attach the meter's energy and write the inference point. */
   public record Annotate(InferenceResult result, String run, String policy) implements Command {}
@@ -288,7 +291,7 @@ public final class PowerKeeper extends AbstractBehavior<PowerKeeper.Command> {
   }
 
   private Behavior<Command> onEcho(EchoReceived m) {
-    long t3 = nowNs();
+    long t3 = m.arrivalNs() > 0 ? m.arrivalNs() : nowNs();
     ClockEcho e = m.echo();
     String key = m.kind() + ":" + m.sourceId();
     SentProbe sent = sentProbes.remove(e.probeId());

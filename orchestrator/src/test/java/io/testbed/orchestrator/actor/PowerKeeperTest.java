@@ -118,7 +118,7 @@ class PowerKeeperTest {
       long t1 = probe.timestampNs() + up + off;
       long t2 = t1 + 20_000;
       clock.ns.set(probe.timestampNs() + up + 20_000 + down);
-      keeper.tell(new PowerKeeper.EchoReceived(meter ? "meter" : "device", probe.deviceId(), ClockEcho.of(probe, t1, t2)));
+      keeper.tell(new PowerKeeper.EchoReceived(meter ? "meter" : "device", probe.deviceId(), ClockEcho.of(probe, t1, t2), 0));
       clocks(keeper); // the keeper has taken the echo before the clock moves again
       answered++;
     }

@@ -14,9 +14,10 @@ import java.util.Optional;
  * and replies at {@code t2} (remote clock), the reference receives at {@code t3}. Then
  * {@code offset = ((t1 - t0) + (t2 - t3)) / 2} and {@code delay = (t3 - t0) - (t2 - t1)}. Of the last
  * {@code windowSize} exchanges the {@code keepLowestDelay} with the smallest round trip are kept (queueing only ever
- * adds delay, so they are the least distorted); a least-squares line through their offsets against time gives
- * offset and drift; uncertainty is the mean of the kept exchanges' half round trips (the most an asymmetric path
- * can hide in their mean) plus the RMS residual of the fit. Remote timestamps are corrected with {@link Estimate#correct(long)}.
+ * adds delay, so they are the least distorted); a least-squares line through their offsets against time gives the
+ * drift (least squares, once they span {@code minDriftSpanNs} and only when plausible); the offset is that of the
+ * least-delay exchange, whose error path asymmetry bounds by half its round trip: the uncertainty (plus, with a drift,
+ * the RMS residual around the line). Remote timestamps are corrected with {@link Estimate#correct(long)}.
  *
  * <p>Pure and not thread-safe: one owner adds exchanges and reads estimates.
  */
@@ -66,7 +67,7 @@ public final class ClockSync {
    * The current estimate: remote minus reference is {@code offsetNs + drift x (t - refNs)} at reference time t.
    *
    * @param drift dimensionless rate difference (20 ppm = 2e-5)
-   * @param uncertaintyNs mean half round trip of the kept exchanges plus the RMS residual of the fit
+   * @param uncertaintyNs half the least round trip (plus the RMS residual around the line when a drift is fitted)
    */
   public record Estimate(long refNs, double offsetNs, double drift, double uncertaintyNs, int samplesUsed, long minDelayNs) {
     /** Remote minus reference at reference time {@code referenceNs}. */
@@ -125,16 +126,17 @@ public final class ClockSync {
     double drift = n >= 3 && sxx > 0 && last - first >= minDriftSpanNs ? sxy / sxx : 0.0;
     // Quartz clocks (and NTP's slew limit) stay within 500 ppm: a steeper slope is noise of a congested path, not drift.
     if (Math.abs(drift) > MAX_PLAUSIBLE_DRIFT) drift = 0.0;
-    long refNs = ref + Math.round(meanX);
+    // The offset is anchored on the least-delay exchange (NTP's clock filter): path asymmetry can move its offset by
+    // at most half its round trip, a strict bound. Without a drift that is the whole uncertainty; with one, the RMS
+    // residual of the kept exchanges around the line is added for the slope's own error away from the anchor.
+    Exchange best = kept.get(0);
+    if (drift == 0.0) return new Estimate(best.midpointNs(), best.offsetNs(), 0.0, minDelay / 2.0, n, minDelay);
     double sumSq = 0;
     for (Exchange e : kept) {
-      double r = e.offsetNs() - (meanY + drift * ((e.midpointNs() - ref) - meanX));
+      double r = e.offsetNs() - (best.offsetNs() + drift * (e.midpointNs() - best.midpointNs()));
       sumSq += r * r;
     }
     double rms = Math.sqrt(sumSq / n);
-    // Each exchange's offset is off by at most half its own delay (path asymmetry); the fitted offset at refNs is their
-    // mean, so it is off by at most the mean of those halves. The RMS residual covers the line away from refNs.
-    double meanHalfDelay = kept.stream().mapToLong(Exchange::delayNs).average().orElseThrow() / 2.0;
-    return new Estimate(refNs, meanY, drift, meanHalfDelay + rms, n, minDelay);
+    return new Estimate(best.midpointNs(), best.offsetNs(), drift, minDelay / 2.0 + rms, n, minDelay);
   }
 }
