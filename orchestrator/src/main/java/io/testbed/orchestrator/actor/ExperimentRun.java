@@ -117,6 +117,8 @@ public final class ExperimentRun extends AbstractBehavior<ExperimentRun.Command>
   private final ExperimentRunner runner;
   private final Live live = new Live();
   private final TimelineInjector injector;
+  private final ActorRef<DeviceRegistry.Command> registry;
+  private final org.apache.pekko.actor.typed.Scheduler scheduler;
   private final AutoScaleComparison comparison;
   private final Set<String> lostDevices = new LinkedHashSet<>();
   private final String scenario;
@@ -142,6 +144,8 @@ public final class ExperimentRun extends AbstractBehavior<ExperimentRun.Command>
     this.runner = new ExperimentRunner(new SystemTicker(), new Listener());
     Map<String, List<String>> links = new LinkedHashMap<>();
     for (String id : setup.devices()) links.put(id, List.copyOf(setup.offloadUrls().keySet()));
+    this.registry = registry;
+    this.scheduler = ctx.getSystem().scheduler();
     this.injector = new TimelineInjector(setup.runId(), registry, sink, ctx.getSystem().scheduler(), clock,
         AutoScaleComparison.controlTimeout(setup.plan().spec()), links);
     this.comparison = AutoScaleSpecRules.autoscale(setup.plan().spec())
@@ -212,6 +216,7 @@ public final class ExperimentRun extends AbstractBehavior<ExperimentRun.Command>
     try {
       Path dir = ResultBundle.write(setup.bundleRoot(), contents);
       injector.writeTo(dir);
+      RunEnergyExport.write(registry, scheduler, setup.runId(), dir, Duration.ofSeconds(3));
       if (comparison != null) comparison.writeReport(dir);
       JsonNode summary = SpecJson.mapper().readTree(dir.resolve(ResultBundle.SUMMARY).toFile());
       return new RunnerEnded(dir.toAbsolutePath().toString(), contents.aggregate().result(), summary, null);

@@ -106,7 +106,8 @@ public final class PowerKeeper extends AbstractBehavior<PowerKeeper.Command> {
   /** The kept per-inference energies of one run or job (its run tag), every meter, in time order. */
   public record GetRunEnergies(String run, ActorRef<RunEnergies> replyTo) implements Command {}
 
-  public record RunEnergies(String run, List<EnergyView> energies) implements JsonSerializable {}
+  /** @param pending inferences of the run still waiting for their meter's samples */
+  public record RunEnergies(String run, List<EnergyView> energies, int pending) implements JsonSerializable {}
 
   private record ProbeTick() implements Command {}
 
@@ -210,7 +211,8 @@ public final class PowerKeeper extends AbstractBehavior<PowerKeeper.Command> {
         })
         .onMessage(GetRunEnergies.class, m -> {
           m.replyTo().tell(new RunEnergies(m.run(), meters.values().stream().flatMap(x -> x.energies.stream())
-              .filter(e -> m.run().equals(e.run())).sorted(java.util.Comparator.comparingLong(EnergyView::startNs)).toList()));
+              .filter(e -> m.run().equals(e.run())).sorted(java.util.Comparator.comparingLong(EnergyView::startNs)).toList(),
+              (int) pending.values().stream().filter(p -> m.run().equals(p.annotate().run())).count()));
           return this;
         })
         .onMessage(GetEnergies.class, m -> {

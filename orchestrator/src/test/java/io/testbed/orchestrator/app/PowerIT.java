@@ -147,6 +147,26 @@ class PowerIT {
       await().atMost(Duration.ofSeconds(15)).until(() -> count(influx, "clock", "uncertaintyNs", "\"device\"='phone-p'") > 0
           && count(influx, "clock", "uncertaintyNs", "\"device\"='phone-p-ina'") > 0);
 
+      // an experiment on the metered device: its bundle holds energy.csv, one row per query's inference
+      RestClient.Answer run = rest.post("/api/v1/experiments", """
+          {"name":"power-it","type":"inference","devices":[{"id":"phone-p"}],"models":["mobilenet"],
+           "policy":{"kind":"fixed","target":"cpu"},
+           "scenario":{"kind":"SingleStream","minDurationMs":100,"minQueryCount":4,"queryTimeoutMs":5000},
+           "onDeviceLoss":"abort"}""", TOKEN);
+      assertThat(run.status()).as(run.raw()).isEqualTo(202);
+      String runId = run.json().path("runId").asText();
+      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() ->
+          rest.get("/api/v1/experiments/" + runId).json().path("status").asText().matches("completed|failed|cancelled"));
+      assertThat(rest.get("/api/v1/experiments/" + runId).json().path("status").asText()).isEqualTo("completed");
+      RestClient.Raw csv = rest.raw("/api/v1/experiments/" + runId + "/files/energy.csv");
+      assertThat(csv.status()).isEqualTo(200);
+      String[] lines = new String(csv.body(), java.nio.charset.StandardCharsets.UTF_8).strip().split("\n");
+      assertThat(lines[0]).startsWith("correlationId,deviceId,meterId,");
+      int queries = rest.get("/api/v1/experiments/" + runId).json().path("queriesDone").asInt();
+      assertThat(lines.length - 1).isGreaterThanOrEqualTo(4).isEqualTo(rest.get("/api/v1/energy/" + runId).json().size());
+      assertThat(lines[1]).contains(",phone-p,phone-p-ina,mobilenet,cpu,").contains(",integrated,metered,");
+      System.out.println("PowerIT experiment " + runId + ": " + queries + " queries, " + (lines.length - 1) + " energy rows");
+
       // binding over REST: token, unknown device, unknown meter, re-bind and back
       assertThat(put(o, "/api/v1/meters/phone-p-ina/binding", "{\"deviceId\":\"phone-p\"}", null).statusCode()).isEqualTo(401);
       HttpResponse<String> unknownDevice = put(o, "/api/v1/meters/phone-p-ina/binding", "{\"deviceId\":\"phone-zz\"}", TOKEN);
