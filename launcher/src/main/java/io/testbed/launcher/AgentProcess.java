@@ -21,15 +21,35 @@ final class AgentProcess implements AutoCloseable {
   }
 
   static AgentProcess start(FleetMember m, String brokerUrl, List<String> jvmOptions, Path logDir) {
+    List<String> args = new ArrayList<>();
+    args.add(m.servesOffload() ? "cloud-agent" : "device-agent");
+    args.addAll(List.of("--id", m.id(), "--profile", m.profile(), "--broker", brokerUrl));
+    if (m.servesOffload()) args.addAll(List.of("--http-port", "0"));
+    return launch(m, args, jvmOptions, logDir);
+  }
+
+  /** The all-in-one's power bridge: its config resource written beside the logs, then {@code Testbed power-bridge}. */
+  static AgentProcess startPowerBridge(String configResource, String brokerUrl, List<String> jvmOptions, Path logDir) {
+    try (java.io.InputStream in = AgentProcess.class.getClassLoader().getResourceAsStream(configResource)) {
+      if (in == null) throw new IllegalStateException("power bridge config resource not found: " + configResource);
+      Files.createDirectories(logDir);
+      Path conf = logDir.resolve("power-bridge.conf");
+      Files.write(conf, in.readAllBytes());
+      return launch(new FleetMember("power-bridge", "power-bridge", false),
+          List.of("power-bridge", "--config", conf.toString(), "--broker", brokerUrl), jvmOptions, logDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the power bridge", e);
+    }
+  }
+
+  private static AgentProcess launch(FleetMember m, List<String> args, List<String> jvmOptions, Path logDir) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
-    // Agents log INFO to stdout, which goes to runs/logs/<device>.log.
+    // Agents log INFO to stdout, which goes to runs/logs/<id>.log.
     cmd.add("-Dlogback.configurationFile=io/testbed/agent/agent-logback.xml");
     cmd.add(Testbed.class.getName());
-    cmd.add(m.servesOffload() ? "cloud-agent" : "device-agent");
-    cmd.addAll(List.of("--id", m.id(), "--profile", m.profile(), "--broker", brokerUrl));
-    if (m.servesOffload()) cmd.addAll(List.of("--http-port", "0"));
+    cmd.addAll(args);
     try {
       Files.createDirectories(logDir);
       Path log = logDir.resolve(m.id() + ".log");

@@ -46,7 +46,12 @@ public final class AllInOne implements AutoCloseable {
       for (FleetMember m : fleet) {
         agents.add(AgentProcess.start(m, orch.brokerUrl(), lc.getStringList("agent-jvm-options"), Path.of(lc.getString("log-dir"))));
       }
-      awaitOnline(api, agents, lc.getDuration("online-timeout"));
+      List<AgentProcess> devices = List.copyOf(agents);
+      if (lc.getBoolean("power-bridge.enabled")) {
+        agents.add(AgentProcess.startPowerBridge(lc.getString("power-bridge.config-resource"), orch.brokerUrl(),
+            lc.getStringList("agent-jvm-options"), Path.of(lc.getString("log-dir"))));
+      }
+      awaitOnline(api, devices, lc.getDuration("online-timeout"));
     } catch (RuntimeException | InterruptedException e) {
       agents.forEach(AgentProcess::close);
       orch.stop().toCompletableFuture().join();
@@ -83,7 +88,7 @@ public final class AllInOne implements AutoCloseable {
 
   public RunningOrchestrator orchestrator() { return orchestrator; }
 
-  public List<FleetMember> fleet() { return agents.stream().map(a -> a.member).toList(); }
+  public List<FleetMember> fleet() { return agents.stream().map(a -> a.member).filter(m -> !m.id().equals("power-bridge")).toList(); }
 
   /** Cold start: from the call to {@link #start} until every device was online over REST. */
   public Duration coldStart() { return Duration.ofNanos(onlineNs - startedNs); }

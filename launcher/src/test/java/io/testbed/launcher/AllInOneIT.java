@@ -197,6 +197,37 @@ class AllInOneIT {
     assertThat(missing.statusCode()).isEqualTo(404);
   }
 
+  /** Issue 6: the all-in-one's power bridge meters phone-1; each inference gets meter energy with its uncertainty. */
+  @Test
+  @Order(7)
+  void boundMeterYieldsPerInferenceEnergyWithUncertainty() throws Exception {
+    await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
+      JsonNode meter = all.api().get("/api/v1/meters/phone-1-model");
+      assertThat(meter.toString()).contains("phone-1", "modelled");
+      boolean clockKnown = false;
+      for (JsonNode c : all.api().get("/api/v1/clocks")) {
+        if ("phone-1".equals(c.path("id").asText()) && c.hasNonNull("uncertaintyNs")) clockKnown = true;
+      }
+      assertThat(clockKnown).as("phone-1's clock estimated").isTrue();
+    });
+    JsonNode job = runJob(Map.of("deviceId", "phone-1", "model", "mobilenet", "target", "cpu", "count", 3));
+    String run = job.path("jobId").asText();
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      JsonNode energies = all.api().get("/api/v1/energy/" + run);
+      List<JsonNode> list = new ArrayList<>();
+      (energies.isArray() ? energies : energies.path("energies")).forEach(list::add);
+      assertThat(list).hasSize(3);
+      for (JsonNode e : list) {
+        assertThat(e.path("meterId").asText()).isEqualTo("phone-1-model");
+        assertThat(e.path("energySource").asText()).isEqualTo("modelled");
+        assertThat(e.path("energyMethod").asText()).isIn("integrated", "window-average");
+        assertThat(e.path("energyJ").asDouble()).isPositive();
+        assertThat(e.hasNonNull("energyUncertaintyJ")).isTrue();
+      }
+      assertThat(count("SELECT count(energyUncertaintyJ) FROM inference WHERE run='" + run + "'")).isEqualTo(3);
+    });
+  }
+
   private JsonNode runJob(Map<String, Object> body) throws InterruptedException {
     JsonNode submitted = all.api().submitJob(body);
     JsonNode done = all.api().awaitJob(submitted.path("jobId").asText(), Duration.ofSeconds(120));

@@ -16,7 +16,7 @@ class AllInOneConfigTest {
   @Test
   void definesOneModelledMeterBoundToPhone1At1kHz() {
     PowerBridgeCommand cmd = new PowerBridgeCommand();
-    new CommandLine(cmd).parseArgs("--config", "config/allinone-bridge.conf", "--broker", "tcp://127.0.0.1:1883");
+    new CommandLine(cmd).parseArgs("--config", "src/main/resources/io/testbed/power/allinone-bridge.conf", "--broker", "tcp://127.0.0.1:1883");
     BridgeSettings s = BridgeSettings.from(cmd.effectiveConfig());
     assertThat(s.broker().url()).isEqualTo("tcp://127.0.0.1:1883");
     assertThat(s.meters()).hasSize(1);
