@@ -81,6 +81,22 @@ public final class Influxd extends ServerProcess {
     }
   }
 
+  /** Writes line-protocol lines (ns precision) into a database, creating it first; e.g. a run's line-protocol file. */
+  public void write(String db, java.util.List<String> lines) {
+    execute("CREATE DATABASE \"" + db + "\"");
+    try {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/write?precision=ns&db="
+              + URLEncoder.encode(db, StandardCharsets.UTF_8)))
+          .POST(HttpRequest.BodyPublishers.ofString(String.join("\n", lines))).build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 204) throw new IllegalStateException("influx write failed " + r.statusCode() + ": " + r.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Runs a statement such as {@code CREATE DATABASE x} (POST /query). */
   public String execute(String influxQl) {
     try {

@@ -424,9 +424,28 @@ public final class DeviceTwin extends AbstractBehavior<DeviceTwin.Command> {
       return this;
     }
     timers.cancel(a.correlationId());
+    if (a.applied() && ControlRequest.NETWORK.equals(p.kind())) applyAckedSignal(a);
     JsonNode settingsTree = a.settings().isEmpty() ? EMPTY : WireCodec.mapper().valueToTree(new java.util.TreeMap<>(a.settings()));
     finishControl(p, a.applied(), a.applied() ? null : a.error(), settingsTree);
     return this;
+  }
+
+  /**
+   * A network change the device confirmed updates the link RSSI the twin reports (and policies observe) at once,
+   * instead of a heartbeat later: a policy deciding in between would otherwise learn from a stale state.
+   */
+  private void applyAckedSignal(ControlAck a) {
+    if (lastHeartbeat == null || !(a.settings().get("rssiDbm") instanceof Number rssi)) return;
+    java.util.Set<String> links = new java.util.LinkedHashSet<>();
+    if (a.settings().get("links") instanceof java.util.Collection<?> c) c.forEach(l -> links.add(String.valueOf(l)));
+    if (a.settings().get("link") instanceof String l && !l.equals(io.testbed.protocol.SetNetwork.ALL_LINKS)) links.add(l);
+    if (links.isEmpty()) return;
+    Map<String, Double> merged = new java.util.TreeMap<>(lastHeartbeat.linkRssiDbm() == null ? Map.of() : lastHeartbeat.linkRssiDbm());
+    links.forEach(l -> merged.put(l, rssi.doubleValue()));
+    Heartbeat h = lastHeartbeat;
+    lastHeartbeat = new Heartbeat(h.schemaVersion(), h.deviceId(), h.timestampNs(), h.seq(), h.cpuUtilisation(), h.memoryUsedBytes(),
+        h.memoryTotalBytes(), h.temperatureC(), h.temperatureSource(), h.rssiDbm(), h.coRunnerCpuUtilisation(), h.memoryPressure(),
+        merged, h.mode());
   }
 
   private Behavior<Command> onControlTimedOut(ControlTimedOut m) {

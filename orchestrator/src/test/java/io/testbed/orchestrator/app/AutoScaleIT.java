@@ -135,6 +135,17 @@ class AutoScaleIT {
     assertThat(TimelineInjectionTest.lines("experiment_event,", dataDir).stream()
         .filter(l -> l.contains("run=" + runId) && l.contains("kind=network"))).hasSizeGreaterThanOrEqualTo(4 * 3);
 
+    // Issue 8: the run's series, imported into a real influxd, fill every panel of the AutoScale Grafana dashboard.
+    try (io.testbed.testsupport.Influxd influx = io.testbed.testsupport.Influxd.start()) {
+      List<String> lines = new java.util.ArrayList<>();
+      try (var files = Files.list(dataDir)) {
+        for (Path f : files.filter(f -> f.toString().endsWith(".lp")).toList()) lines.addAll(Files.readAllLines(f));
+      }
+      influx.write("testbed", lines.stream().filter(l -> !l.isBlank()).toList());
+      assertThat(io.testbed.testsupport.GrafanaDashboards.problems(influx, "testbed", io.testbed.testsupport.GrafanaDashboards.queries(
+          io.testbed.testsupport.GrafanaDashboards.dir().resolve("autoscale.json"), Map.of("run", runId, "device", "phone-a1")))).isEmpty();
+    }
+
     // the Q-table survives the run: on disk and over REST
     assertThat(dataDir.resolve("qtables/phone-a1/mobilenet.json")).exists();
     Answer list = rest.get("/api/v1/autoscale/qtables");

@@ -115,6 +115,9 @@ class ThermalIT {
         JsonNode modes = JSON.readTree(influxd.query(DB, "SELECT count(value) FROM experiment_event WHERE run = '" + runId + "' AND kind = 'mode'"));
         long count = modes.path("results").get(0).path("series").get(0).path("values").get(0).get(1).asLong();
         assertThat(count).isEqualTo(done.changes().size());
+        // Issue 8: every panel of the thermal Grafana dashboard returns data for this run.
+        assertThat(io.testbed.testsupport.GrafanaDashboards.problems(influxd, DB, io.testbed.testsupport.GrafanaDashboards.queries(
+            io.testbed.testsupport.GrafanaDashboards.dir().resolve("thermal.json"), Map.of("run", runId, "device", "sensor-it")))).isEmpty();
       });
     } finally {
       blocking.shutdownNow();
