@@ -3,7 +3,6 @@ package io.testbed.launcher;
 import io.testbed.agent.app.DeviceAgentCommand;
 import io.testbed.cloud.app.CloudAgentCommand;
 import io.testbed.experiments.cli.ResultsCommand;
-import io.testbed.experiments.cli.RunCommand;
 import io.testbed.orchestrator.app.OrchestratorCommand;
 import io.testbed.power.app.PowerBridgeCommand;
 import picocli.CommandLine;
@@ -19,7 +18,8 @@ import picocli.CommandLine.Command;
       UpCommand.class,
       DemoCommand.class,
       BenchCommand.class,
-      RunCommand.class,
+      RunDispatchCommand.class,
+      io.testbed.orchestrator.app.ThermalRunCommand.class,
       ResultsCommand.class,
       OrchestratorCommand.class,
       DeviceAgentCommand.class,
@@ -37,7 +37,10 @@ public final class Testbed implements Runnable {
 
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
-    int code = new CommandLine(new Testbed()).execute(args);
+    CommandLine cli = new CommandLine(new Testbed());
+    // `run` hands its options to the runner of the spec's type.
+    cli.getSubcommands().get("run").setUnmatchedOptionsArePositionalParams(true);
+    int code = cli.execute(args);
     // Long-running subcommands (up, orchestrator, agents) block inside call(); everything else ends here.
     System.exit(code);
   }
