@@ -61,6 +61,12 @@ public final class ExperimentRun extends AbstractBehavior<ExperimentRun.Command>
 
   private enum ProgressTick implements Command { INSTANCE }
 
+  /** Abort after a lost device's in-flight queries had the chance to fail with their own reason (device-offline). */
+  private enum AbortNow implements Command { INSTANCE }
+
+  /** How long an abort on device loss waits for the lost device's in-flight queries to fail on their own. */
+  static final java.time.Duration ABORT_GRACE = java.time.Duration.ofMillis(300);
+
   private record RunnerEnded(String bundleDir, String verdict, JsonNode summary, String failure) implements Command {}
 
   /**
@@ -124,6 +130,7 @@ public final class ExperimentRun extends AbstractBehavior<ExperimentRun.Command>
   private final String scenario;
   private String cancelReason;
   private String abortReason;
+  private final TimerScheduler<Command> timers;
   private boolean ended;
 
   private ExperimentRun(
@@ -179,6 +186,7 @@ public final class ExperimentRun extends AbstractBehavior<ExperimentRun.Command>
     ctx.getLog().info("Experiment {} started: {} {} on {} ({} repetitions)", setup.runId(), scenario,
         setup.policy().name(), setup.devices(), setup.plan().repetitions().size());
     event("started", null, "started " + scenario + " on " + String.join(",", setup.devices()), 1);
+    this.timers = timers;
     timers.startTimerWithFixedDelay(ProgressTick.INSTANCE, setup.progressInterval());
     ctx.pipeToSelf(
         CompletableFuture.supplyAsync(() -> runAndWrite(suts, events, options), blocking),
@@ -191,6 +199,7 @@ public final class ExperimentRun extends AbstractBehavior<ExperimentRun.Command>
         .onMessage(Cancel.class, this::onCancel)
         .onMessage(DeviceLost.class, this::onDeviceLost)
         .onMessageEquals(ProgressTick.INSTANCE, this::onProgressTick)
+        .onMessageEquals(AbortNow.INSTANCE, this::onAbortNow)
         .onMessage(RunnerEnded.class, this::onRunnerEnded)
         .onSignal(PostStop.class, this::onPostStop)
         .build();
@@ -246,6 +255,13 @@ public final class ExperimentRun extends AbstractBehavior<ExperimentRun.Command>
     if (policy == ExperimentSpec.OnDeviceLoss.ABORT && abortReason == null && cancelReason == null) {
       abortReason = "device '" + m.deviceId() + "' went offline (onDeviceLoss: abort)";
       live.phase = "cancelling";
+      timers.startSingleTimer(AbortNow.INSTANCE, ABORT_GRACE);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onAbortNow() {
+    if (cancelReason == null) {
       if (comparison != null) comparison.cancel();
       runner.cancel(abortReason);
     }

@@ -223,10 +223,9 @@ class ExperimentManagerTest {
     assertThat(end.status()).isEqualTo(ExperimentStatus.FAILED);
     assertThat(end.error()).contains("phone-2", "went offline", "abort");
     List<QueryRecord> recs = records(end);
-    // The abort may cut off phone-2's in-flight query before its failure is recorded (such a record has no device),
-    // so only the recorded ones are checked here; the continue case below checks that they always carry the reason.
+    // The abort waits ExperimentRun.ABORT_GRACE, so phone-2's in-flight query fails with its own reason first.
     assertThat(recs).filteredOn(q -> "phone-2".equals(q.device()) && !q.succeeded())
-        .allMatch(q -> q.reason().startsWith("device-offline"));
+        .isNotEmpty().allMatch(q -> q.reason().startsWith("device-offline"));
     assertThat(recs).filteredOn(q -> "phone-1".equals(q.device())).allMatch(QueryRecord::succeeded);
     assertThat(sink.recent(Measurements.EXPERIMENT_EVENT)).anyMatch(p -> p.tags().get("kind").equals("device-lost")
         && "phone-2".equals(p.tags().get("device")));
