@@ -57,7 +57,7 @@ public final class FakeDevice implements AutoCloseable {
     o.setCleanSession(true);
     o.setMaxInflight(1000);
     o.setWill(Topics.state(id), WireCodec.encode(State.offline(id, Fixtures.T0)), 1, true);
-    if (brokerUrl.startsWith("tcp://")) o.setSocketFactory(new io.testbed.orchestrator.adapter.mqtt.NoDelaySocketFactory());
+    if (brokerUrl.startsWith("tcp://")) o.setSocketFactory(new io.testbed.protocol.transport.NoDelaySocketFactory());
     options.accept(o);
     client.connect(o);
     FakeDevice device = new FakeDevice(hello, client);

@@ -93,6 +93,8 @@ public final class PahoMqttAdapter implements MqttPort {
       o.setPassword(settings.password().toCharArray());
     }
     if (settings.tls().configured()) o.setSocketFactory(TlsSocketFactories.create(settings.tls()));
+    // Nagle off on plain TCP: small MQTT packets otherwise wait for delayed ACKs (~40 ms per command round trip).
+    else if (settings.brokerUrl().startsWith("tcp://")) o.setSocketFactory(new io.testbed.protocol.transport.NoDelaySocketFactory());
     if (will != null) o.setWill(will.topic(), will.payload(), will.qos(), will.retained());
     return o;
   }

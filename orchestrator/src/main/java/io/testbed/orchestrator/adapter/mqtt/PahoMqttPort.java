@@ -1,5 +1,6 @@
 package io.testbed.orchestrator.adapter.mqtt;
 
+import io.testbed.protocol.transport.NoDelaySocketFactory;
 import io.testbed.orchestrator.config.OrchestratorSettings;
 import io.testbed.orchestrator.port.MqttPort;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.testbed.orchestrator.adapter.mqtt;
+package io.testbed.protocol.transport;
 
 import java.io.IOException;
 import java.net.InetAddress;
