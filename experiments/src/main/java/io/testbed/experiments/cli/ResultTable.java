@@ -17,6 +17,9 @@ public final class ResultTable {
     if (io.testbed.experiments.recsched.RecSchedSpec.TYPE.equals(summaryJson.path("type").asText())) {
       return io.testbed.experiments.recsched.RecSchedReports.render(summaryJson);
     }
+    if (io.testbed.experiments.calibration.CalibrationSpec.TYPE.equals(summaryJson.path("type").asText())) {
+      return io.testbed.experiments.calibration.CalibrationReport.render(summaryJson);
+    }
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"rep", "seed", "scenario", "result", "queries", "failed", "samples/s", "p50 ms", "p90 ms",
         "p99 ms", "energy J/query"});
@@ -61,6 +64,9 @@ public final class ResultTable {
 
   /** The aggregate verdict ({@code VALID}/{@code INVALID}), or null when the summary has none. */
   public static String verdict(JsonNode summaryJson) {
+    if (io.testbed.experiments.calibration.CalibrationSpec.TYPE.equals(summaryJson.path("type").asText())) {
+      return summaryJson.path("verdict").asText(null);
+    }
     JsonNode r = summaryJson.path("aggregate").path("result");
     return r.isMissingNode() || r.isNull() ? null : r.asText();
   }

@@ -22,6 +22,7 @@ class ExamplesAndSchemaTest {
       files = s.filter(p -> p.toString().endsWith(".json"))
           .filter(p -> !p.getFileName().toString().startsWith("recsched-")) // RecSchedSpecParserTest checks those
           .filter(p -> !p.getFileName().toString().startsWith("thermal-")) // ThermalReportTest checks those
+          .filter(p -> !p.getFileName().toString().startsWith("calibration-")) // CalibrationSpecParserTest checks those
           .sorted().toList();
     }
     assertThat(files).extracting(p -> p.getFileName().toString())
