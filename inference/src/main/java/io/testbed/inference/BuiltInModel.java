@@ -33,9 +33,13 @@ final class BuiltInModel implements ZooModel {
   private record Built(byte[] onnx, ModelFeatures features, double width) {}
 
   private final Models.Definition def;
+  private final ModelCache cache;
   private final Map<Precision, Built> built = new EnumMap<>(Precision.class);
 
-  BuiltInModel(Models.Definition def) { this.def = def; }
+  BuiltInModel(Models.Definition def, ModelCache cache) {
+    this.def = def;
+    this.cache = cache;
+  }
 
   @Override public String name() { return def.name(); }
 
@@ -70,13 +74,24 @@ final class BuiltInModel implements ZooModel {
     return b;
   }
 
+  /** From the host's model cache when it holds this graph, else built (and stored there). */
   private Built build(Precision p) {
+    byte[] bytes = cache.getOrBuild(def.name(), p, () -> graph(p).toByteArray());
+    OnnxMl.ModelProto model;
+    try {
+      model = OnnxMl.ModelProto.parseFrom(bytes);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException("graph of " + def.name() + " (" + p.wireName() + ") does not parse: " + e.getMessage(), e);
+    }
+    return new Built(bytes, GraphFeatures.of(model), GraphFeatures.averageWidth(model));
+  }
+
+  private OnnxMl.ModelProto graph(Precision p) {
     Map<String, float[]> ranges = p == Precision.INT8 ? calibrate(built(Precision.FP32).onnx()) : null;
     Layers l = new Layers(def.name() + "_" + p.wireName(), p, def.seed(), ranges);
     String x = Models.input(l.g, def.sampleShape());
     l.g.output(def.body().apply(l, x));
-    OnnxMl.ModelProto model = l.g.build();
-    return new Built(model.toByteArray(), GraphFeatures.of(model), GraphFeatures.averageWidth(model));
+    return l.g.build();
   }
 
   /** [min, max] of the input and every float intermediate of the FP32 graph over the calibration batch. */

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** An agent child process of the all-in-one: same JVM binary and class path, its own log file. */
@@ -20,12 +21,14 @@ final class AgentProcess implements AutoCloseable {
     this.process = process;
   }
 
-  static AgentProcess start(FleetMember m, String brokerUrl, List<String> jvmOptions, Path logDir) {
+  static AgentProcess start(FleetMember m, String brokerUrl, List<String> jvmOptions, Path logDir, io.testbed.inference.ModelCache cache) {
     List<String> args = new ArrayList<>();
     args.add(m.servesOffload() ? "cloud-agent" : "device-agent");
     args.addAll(List.of("--id", m.id(), "--profile", m.profile(), "--broker", brokerUrl));
     if (m.servesOffload()) args.addAll(List.of("--http-port", "0"));
-    return launch(m, args, jvmOptions, logDir);
+    if (m.recModels() != null) args.addAll(List.of("--rec-models", m.recModels()));
+    // Same model cache as the launcher, which filled it.
+    return launch(m, args, jvmOptions, logDir, Map.of(io.testbed.inference.ModelCache.ENV, cache.enabled() ? cache.dir().toString() : "off"));
   }
 
   /** The all-in-one's power bridge: its config resource written beside the logs, then {@code Testbed power-bridge}. */
@@ -35,14 +38,14 @@ final class AgentProcess implements AutoCloseable {
       Files.createDirectories(logDir);
       Path conf = logDir.resolve("power-bridge.conf");
       Files.write(conf, in.readAllBytes());
-      return launch(new FleetMember("power-bridge", "power-bridge", false),
-          List.of("power-bridge", "--config", conf.toString(), "--broker", brokerUrl), jvmOptions, logDir);
+      return launch(new FleetMember("power-bridge", "power-bridge", false, null),
+          List.of("power-bridge", "--config", conf.toString(), "--broker", brokerUrl), jvmOptions, logDir, Map.of());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the power bridge", e);
     }
   }
 
-  private static AgentProcess launch(FleetMember m, List<String> args, List<String> jvmOptions, Path logDir) {
+  private static AgentProcess launch(FleetMember m, List<String> args, List<String> jvmOptions, Path logDir, Map<String, String> env) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
@@ -57,6 +60,7 @@ final class AgentProcess implements AutoCloseable {
       // The class path goes in the environment, not on the command line: ONNX Runtime 1.29 crashed at start-up in
       // processes whose /proc/self/cmdline exceeded ~4 KB (see device-agents DeviceAgent.warnIfCommandLineTooLong).
       pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+      pb.environment().putAll(env);
       Process p = pb.start();
       return new AgentProcess(m, log, p);
     } catch (IOException e) {

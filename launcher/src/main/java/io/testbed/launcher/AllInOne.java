@@ -2,6 +2,8 @@ package io.testbed.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
+import io.testbed.inference.ModelCache;
+import io.testbed.inference.ModelZoo;
 import io.testbed.orchestrator.app.Orchestrator;
 import io.testbed.orchestrator.app.RunningOrchestrator;
 import java.nio.file.Path;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,12 +42,26 @@ public final class AllInOne implements AutoCloseable {
     long t0 = System.nanoTime();
     List<FleetMember> fleet = FleetMember.fromConfig(config);
     Config lc = config.getConfig("testbed.launcher");
+    // The agents' model graphs (INT8 calibration included) are built once here, from the start, into the host's model
+    // cache, and the agent processes read them instead of building and calibrating their own. Cloud agents start
+    // at once (their JVM, recommendation models and HTTP server take longer than the build, and a graph still being
+    // built is waited for on its lock file); device agents, which load graphs first thing, start when it is done.
+    ModelCache cache = ModelCache.fromEnvironment();
+    CompletableFuture<Void> zoo = CompletableFuture.runAsync(() -> prebuild(cache), r -> {
+      Thread t = new Thread(r, "zoo-prebuild");
+      t.setDaemon(true);
+      t.start();
+    });
     RunningOrchestrator orch = Orchestrator.start(config);
     List<AgentProcess> agents = new ArrayList<>();
     ApiClient api = new ApiClient(orch.restUrl(), config.getString(Keys.TOKEN));
     try {
-      for (FleetMember m : fleet) {
-        agents.add(AgentProcess.start(m, orch.brokerUrl(), lc.getStringList("agent-jvm-options"), Path.of(lc.getString("log-dir"))));
+      for (boolean cloudWave : new boolean[] {true, false}) {
+        if (!cloudWave) awaitPrebuild(zoo);
+        for (FleetMember m : fleet) {
+          if (m.servesOffload() != cloudWave) continue;
+          agents.add(AgentProcess.start(m, orch.brokerUrl(), lc.getStringList("agent-jvm-options"), Path.of(lc.getString("log-dir")), cache));
+        }
       }
       List<AgentProcess> devices = List.copyOf(agents);
       if (lc.getBoolean("power-bridge.enabled")) {
@@ -58,6 +75,23 @@ public final class AllInOne implements AutoCloseable {
       throw e;
     }
     return new AllInOne(orch, agents, api, t0, System.nanoTime());
+  }
+
+  private static void prebuild(ModelCache cache) {
+    long t0 = System.nanoTime();
+    ModelZoo zoo = ModelZoo.standard(cache);
+    zoo.prebuild(Runtime.getRuntime().availableProcessors());
+    log.info("Model zoo ready in {} ms for the agents (model cache {}: {} graphs read, {} built)", (System.nanoTime() - t0) / 1_000_000,
+        cache.enabled() ? cache.dir() : "off", cache.hits(), cache.builds());
+  }
+
+  /** A failed prebuild is logged, not fatal: each agent then builds its own graphs (and says why if it cannot). */
+  private static void awaitPrebuild(CompletableFuture<Void> zoo) throws InterruptedException {
+    try {
+      zoo.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      log.warn("Building the model zoo in the launcher failed ({}); each agent builds its own", e.getCause().toString());
+    }
   }
 
   private static void awaitOnline(ApiClient api, List<AgentProcess> agents, Duration timeout) throws InterruptedException {
@@ -85,6 +119,12 @@ public final class AllInOne implements AutoCloseable {
   }
 
   public ApiClient api() { return api; }
+
+  /** The log file of a fleet member's agent process. */
+  Path log(String deviceId) {
+    return agents.stream().filter(a -> a.member.id().equals(deviceId)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no agent process " + deviceId)).log;
+  }
 
   public RunningOrchestrator orchestrator() { return orchestrator; }
 

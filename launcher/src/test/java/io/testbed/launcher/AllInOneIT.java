@@ -5,10 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.testbed.inference.ModelCache;
 import io.testbed.protocol.Topics;
 import io.testbed.testsupport.Influxd;
 import io.testbed.testsupport.RealServers;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,18 +41,41 @@ class AllInOneIT {
   Influxd influx;
   AllInOne all;
 
+  Path modelCache;
+
   @BeforeAll
-  void start(Influxd influx, @TempDir Path dataDir) throws Exception {
+  void start(Influxd influx, @TempDir Path dataDir, @TempDir Path modelCache) throws Exception {
     this.influx = influx;
+    this.modelCache = modelCache;
     AllInOneOptions o = new AllInOneOptions();
     o.influxUrl = influx.url();
     o.dataDir = dataDir.toString();
+    // An empty model cache, as on a fresh machine: the launcher builds the graphs, the agents read them.
+    System.setProperty(ModelCache.PROPERTY, modelCache.toString());
     all = AllInOne.start(o.load(0, 0));
   }
 
   @AfterAll
   void stop() {
+    System.clearProperty(ModelCache.PROPERTY);
     if (all != null) all.close();
+  }
+
+  @Test
+  @Order(1)
+  void agentsReadTheGraphsTheLauncherBuiltIntoTheModelCache() throws Exception {
+    try (java.util.stream.Stream<Path> files = Files.list(modelCache)) {
+      assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".onnx")).toList())
+          .hasSize(10) // 5 models x (FP32, INT8)
+          .anyMatch(n -> n.startsWith("mobilenet-int8-"));
+    }
+    for (String device : List.of("phone-1", "sensor-node-1")) { // device agents start once the launcher's build is done
+      String warm = Files.readAllLines(all.log(device)).stream().filter(l -> l.contains("warmed up")).findFirst().orElseThrow();
+      assertThat(warm).contains(modelCache.toString()).contains(", 0 built)");
+    }
+    // recommendation serving is the cloud's: the edge box lists no recommendation model, the clouds do
+    assertThat(all.api().device("edge-box-1").path("models").findValuesAsText("family")).doesNotContain("recommendation");
+    assertThat(all.api().device("cloud-2").path("models").findValuesAsText("name")).contains("dlrm-rmc1");
   }
 
   @Test

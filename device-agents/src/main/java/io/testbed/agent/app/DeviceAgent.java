@@ -235,7 +235,9 @@ public final class DeviceAgent {
           }
         }
       }
-      LOG.info("{}: warmed up {} in {} ms", settings.deviceId(), settings.models(), (System.nanoTime() - t0) / 1_000_000);
+      io.testbed.inference.ModelCache cache = eng.zoo().cache();
+      LOG.info("{}: warmed up {} in {} ms (model cache {}: {} graphs read, {} built)", settings.deviceId(), settings.models(),
+          (System.nanoTime() - t0) / 1_000_000, cache.enabled() ? cache.dir() : "off", cache.hits(), cache.builds());
     }
   }
 

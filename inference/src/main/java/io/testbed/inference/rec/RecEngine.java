@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * Runs recommendation models on ONNX Runtime (CPU EP): one session per model build ({@link RecModel#key()}), created
  * on first use with this engine's {@link ThreadSettings}; thread-safe. A worker pool in which every worker has its
  * own session uses one engine per worker (e.g. {@code ThreadSettings(1, 1, false)} each); co-located models share an
- * engine.
+ * engine. Engines given the same {@link SharedTables} hold one copy of each model's embedding tables between them.
  */
 public final class RecEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RecEngine.class);
@@ -31,6 +31,7 @@ public final class RecEngine implements AutoCloseable {
   private record Loaded(RecModel model, OrtSession session) {}
 
   private final ThreadSettings threads;
+  private final SharedTables shared;
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   private final Map<String, Loaded> sessions = new ConcurrentHashMap<>();
   /** Runs hold the read lock; close takes the write lock so no session is freed under a running inference. */
@@ -38,8 +39,17 @@ public final class RecEngine implements AutoCloseable {
   private boolean closed;
 
   public RecEngine(ThreadSettings threads) {
+    this(threads, null);
+  }
+
+  /**
+   * @param shared where this engine's sessions take their embedding tables from (null: each session deserialises
+   *     its own copy)
+   */
+  public RecEngine(ThreadSettings threads, SharedTables shared) {
     if (threads == null) throw new IllegalArgumentException("threads is required");
     this.threads = threads;
+    this.shared = shared;
   }
 
   /** The thread settings every session of this engine is created with. */
@@ -145,6 +155,7 @@ public final class RecEngine implements AutoCloseable {
       l = sessions.get(model.key());
       if (l != null) return l.session();
       try (OrtSession.SessionOptions opts = InferenceEngine.sessionOptions(threads)) {
+        if (shared != null) shared.addTo(opts, model);
         long start = System.nanoTime();
         OrtSession s = env.createSession(model.onnxShared(), opts);
         log.debug("session for {} created in {} ms with {}", model.key(), (System.nanoTime() - start) / 1_000_000, threads);

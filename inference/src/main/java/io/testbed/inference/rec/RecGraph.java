@@ -46,7 +46,7 @@ final class RecGraph {
     String dense = c.denseFeatures() > 0 ? g.input("dense", GraphBuilder.FLOAT, GraphBuilder.BATCH, c.denseFeatures()) : null;
     String[] parts = g.split(idx, 1, t); // [N, 1, lookups] each
     String[] tables = new String[t];
-    for (int i = 0; i < t; i++) tables[i] = g.initFloatBytes("emb_" + i, table(rows.get(i), c.dim(), i), rows.get(i), c.dim());
+    for (int i = 0; i < t; i++) tables[i] = g.initFloatBytes(SharedTables.TABLE_PREFIX + i, table(rows.get(i), c.dim(), i), rows.get(i), c.dim());
     Bags bags = new Bags(tables, parts);
     String prob = switch (c.architecture()) {
       case DLRM -> dlrm(dense, bags);
