@@ -45,6 +45,10 @@ public final class AgentOptions {
   @Option(names = "--config", description = "HOCON file layered over the defaults (testbed.agent { ... }).")
   Path config;
 
+  @Option(names = "--profile-file", description = "HOCON profile fragment merged over the profiles (e.g. a calibration "
+      + "run's profile-fit.conf: fitted idle-w and busy-w).")
+  Path profileFile;
+
   @Option(names = "--no-cpu-cap", description = "Do not enforce the profile's CPU share with a cgroup cap.")
   boolean noCpuCap;
 
@@ -87,7 +91,8 @@ public final class AgentOptions {
       if (!Files.isReadable(config)) throw new IllegalArgumentException("--config: cannot read " + config);
       c = c.withFallback(ConfigFactory.parseFile(config.toFile()));
     }
-    return c.withFallback(ConfigFactory.load()).resolve();
+    Config resolved = c.withFallback(ConfigFactory.load()).resolve();
+    return profileFile == null ? resolved : io.testbed.agent.config.ProfileOverlay.load(resolved, profileFile);
   }
 
   public AgentSettings agentSettings() { return AgentSettings.fromConfig(config()); }

@@ -69,4 +69,22 @@ class AgentOptionsTest {
     assertThat(parse().autoscale().shaper()).isEqualTo("relay");
     assertThatThrownBy(() -> parse("--shaper", "netem")).hasMessageContaining("relay, tc or none");
   }
+
+  @Test
+  void profileFileMergesFittedPowerOverTheProfile() throws Exception {
+    Path fit = tmp.resolve("profile-fit.conf");
+    Files.writeString(fit, """
+        testbed.agent.profiles."phone" {
+          power { idle-w = 0.7500 }
+          targets = [ { id = "gpu", busy-w = [2.4000] } ]
+        }
+        """);
+    AgentSettings s = parse("--profile", "phone", "--id", "phone-9", "--profile-file", fit.toString());
+    assertThat(s.deviceId()).isEqualTo("phone-9");
+    assertThat(s.profile().idleW()).isEqualTo(0.75);
+    assertThat(s.profile().target("gpu").orElseThrow().busyW(null)).isEqualTo(2.4);
+    assertThat(s.profile().target("cpu").orElseThrow().dvfsLevelsMHz()).hasSize(4);
+    assertThatThrownBy(() -> parse("--profile-file", tmp.resolve("missing.conf").toString()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--profile-file");
+  }
 }
