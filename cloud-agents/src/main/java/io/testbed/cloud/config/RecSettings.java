@@ -15,7 +15,7 @@ import java.util.Map;
  * @param models recommendation models served (empty: recommendation serving off)
  * @param scale row scale of every model; 0 = each model's default scale
  * @param workers CPU worker threads, each with its own ONNX Runtime session per model (and instance)
- * @param instances co-located copies of every model (own sessions and tables) sharing the worker pool
+ * @param instances co-located copies of every model (own sessions and tables) sharing the worker pool; fixed at start
  * @param intraOpThreads intra-op threads of each worker's sessions
  * @param queueCapacity queries admitted on the CPU path and not yet finished; beyond it a query is rejected (503)
  * @param maxItems largest query (items); also the top of the batch-size range
@@ -26,6 +26,8 @@ import java.util.Map;
  * @param warmUp whether workers create and warm their sessions before serving (in the background)
  * @param inputThreads threads that generate or decode query inputs before admission to the FIFO
  * @param accelerator the accelerator queue's settings
+ * @param shareTables whether the workers' sessions of one model instance share one copy of its embedding tables
+ *     ({@code SharedTables}); false: every session deserialises its own copy
  */
 public record RecSettings(
     List<String> models,
@@ -40,7 +42,8 @@ public record RecSettings(
     Duration queryTimeout,
     boolean warmUp,
     int inputThreads,
-    AcceleratorSettings accelerator) {
+    AcceleratorSettings accelerator,
+    boolean shareTables) {
 
   /** Which accelerator serves the accelerator queue. */
   public enum AcceleratorMode {
@@ -107,37 +110,42 @@ public record RecSettings(
 
   public RecSettings withModels(List<String> m) {
     return new RecSettings(m, scale, workers, instances, intraOpThreads, queueCapacity, maxItems, batchSize, acceleratorThreshold,
-        queryTimeout, warmUp, inputThreads, accelerator);
+        queryTimeout, warmUp, inputThreads, accelerator, shareTables);
   }
 
   public RecSettings withScale(double s) {
     return new RecSettings(models, s, workers, instances, intraOpThreads, queueCapacity, maxItems, batchSize, acceleratorThreshold,
-        queryTimeout, warmUp, inputThreads, accelerator);
+        queryTimeout, warmUp, inputThreads, accelerator, shareTables);
   }
 
   public RecSettings withPool(int w, int inst, int capacity) {
     return new RecSettings(models, scale, w, inst, intraOpThreads, capacity, maxItems, batchSize, acceleratorThreshold,
-        queryTimeout, warmUp, inputThreads, accelerator);
+        queryTimeout, warmUp, inputThreads, accelerator, shareTables);
   }
 
   public RecSettings withBatching(int b, int t) {
     return new RecSettings(models, scale, workers, instances, intraOpThreads, queueCapacity, maxItems, b, t,
-        queryTimeout, warmUp, inputThreads, accelerator);
+        queryTimeout, warmUp, inputThreads, accelerator, shareTables);
   }
 
   public RecSettings withQueryTimeout(Duration d) {
     return new RecSettings(models, scale, workers, instances, intraOpThreads, queueCapacity, maxItems, batchSize, acceleratorThreshold,
-        d, warmUp, inputThreads, accelerator);
+        d, warmUp, inputThreads, accelerator, shareTables);
   }
 
   public RecSettings withWarmUp(boolean w) {
     return new RecSettings(models, scale, workers, instances, intraOpThreads, queueCapacity, maxItems, batchSize, acceleratorThreshold,
-        queryTimeout, w, inputThreads, accelerator);
+        queryTimeout, w, inputThreads, accelerator, shareTables);
+  }
+
+  public RecSettings withShareTables(boolean share) {
+    return new RecSettings(models, scale, workers, instances, intraOpThreads, queueCapacity, maxItems, batchSize, acceleratorThreshold,
+        queryTimeout, warmUp, inputThreads, accelerator, share);
   }
 
   public RecSettings withAccelerator(AcceleratorSettings a) {
     return new RecSettings(models, scale, workers, instances, intraOpThreads, queueCapacity, maxItems, batchSize, acceleratorThreshold,
-        queryTimeout, warmUp, inputThreads, a);
+        queryTimeout, warmUp, inputThreads, a, shareTables);
   }
 
   /** Parses a comma-separated model list; blank or {@code none} = no models. */
@@ -172,7 +180,8 @@ public record RecSettings(
           c.getDuration("query-timeout"),
           c.getBoolean("warm-up"),
           c.getInt("input-threads"),
-          new AcceleratorSettings(mode, a.getInt("queue-capacity"), a.getBoolean("run-cpu-inference"), tables));
+          new AcceleratorSettings(mode, a.getInt("queue-capacity"), a.getBoolean("run-cpu-inference"), tables),
+          c.getBoolean("share-tables"));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("invalid recommendation server configuration: " + e.getMessage(), e);
     }

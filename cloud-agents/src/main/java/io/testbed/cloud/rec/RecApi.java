@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -157,6 +158,12 @@ public final class RecApi {
   public Reply putConfig(byte[] body) {
     try {
       JsonNode n = object(body);
+      for (String fixed : List.of("instances", "workers")) {
+        if (n.has(fixed)) {
+          throw new IllegalArgumentException(fixed + ": fixed at server start (co-located instances and workers each hold their own "
+              + "sessions, built and warmed at start); restart the cloud agent with --rec-" + fixed + " N (testbed.cloud.rec." + fixed + ")");
+        }
+      }
       unknownFields(n, CONFIG_FIELDS);
       String model = n.has("model") ? text(n, "model", true) : null;
       int max = server.settings().maxItems();

@@ -6,6 +6,7 @@ import io.testbed.inference.rec.RecBatch;
 import io.testbed.inference.rec.RecEngine;
 import io.testbed.inference.rec.RecModel;
 import io.testbed.inference.rec.RecOutput;
+import io.testbed.inference.rec.SharedTables;
 
 /**
  * Port to what runs a batch of a recommendation model for one worker: by default a {@link RecEngine} of its own (its
@@ -20,9 +21,17 @@ public interface RecRunner extends AutoCloseable {
   @Override
   void close();
 
-  /** A runner on its own {@link RecEngine} (own sessions) with these thread settings. */
+  /** A runner on its own {@link RecEngine} (own sessions and tables) with these thread settings. */
   static RecRunner onnxRuntime(ThreadSettings threads) {
-    RecEngine engine = new RecEngine(threads);
+    return onnxRuntime(threads, null);
+  }
+
+  /**
+   * A runner on its own {@link RecEngine} (own sessions) whose sessions take their embedding tables from
+   * {@code shared} (null: their own copy).
+   */
+  static RecRunner onnxRuntime(ThreadSettings threads, SharedTables shared) {
+    RecEngine engine = new RecEngine(threads, shared);
     return new RecRunner() {
       @Override public RecOutput run(RecModel model, RecBatch batch) throws InferenceException { return engine.run(model, batch); }
 

@@ -8,6 +8,7 @@ import io.testbed.inference.rec.RecInputs;
 import io.testbed.inference.rec.RecModel;
 import io.testbed.inference.rec.RecModels;
 import io.testbed.inference.rec.RecOutput;
+import io.testbed.inference.rec.SharedTables;
 import io.testbed.protocol.ModelInfo;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,6 +68,7 @@ public final class RecServer implements AutoCloseable {
   private final CountDownLatch warm;
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final Map<Long, Task> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+  private final List<SharedTables> sharedTables;
   private volatile boolean running = true;
 
   /**
@@ -76,6 +78,16 @@ public final class RecServer implements AutoCloseable {
    * @param nanoTime monotonic clock for the latency figures
    */
   public RecServer(RecSettings settings, Map<String, RecModel> models, RecRunner.Factory runnerFactory, Accelerator accelerator, LongSupplier nanoTime) {
+    this(settings, models, runnerFactory, accelerator, nanoTime, List.of());
+  }
+
+  /**
+   * @param sharedTables the tables the runners' sessions share (closed by {@link #close} after the runners; empty when
+   *     every session holds its own)
+   */
+  public RecServer(RecSettings settings, Map<String, RecModel> models, RecRunner.Factory runnerFactory, Accelerator accelerator,
+      LongSupplier nanoTime, List<SharedTables> sharedTables) {
+    this.sharedTables = List.copyOf(sharedTables);
     if (models.isEmpty()) throw new IllegalArgumentException("a recommendation server needs at least one model");
     this.settings = settings;
     this.models = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
@@ -132,18 +144,29 @@ public final class RecServer implements AutoCloseable {
       }
     }
     ThreadSettings threads = new ThreadSettings(s.intraOpThreads(), 1, false);
-    return new RecServer(s, built, (w, i) -> RecRunner.onnxRuntime(threads), accelerator(s, threads), System::nanoTime);
+    if (!s.shareTables()) return new RecServer(s, built, (w, i) -> RecRunner.onnxRuntime(threads), accelerator(s, threads, null), System::nanoTime);
+    // One copy of the tables per co-located instance, shared by every worker's session of that instance (and the
+    // modelled accelerator's CPU session with instance 0).
+    List<SharedTables> shared = new ArrayList<>();
+    for (int i = 0; i < s.instances(); i++) shared.add(new SharedTables());
+    return new RecServer(s, built, (w, i) -> RecRunner.onnxRuntime(threads, shared.get(i)), accelerator(s, threads, shared.get(0)),
+        System::nanoTime, shared);
   }
 
   /** The accelerator the settings ask for: CUDA ({@code real}, or {@code auto} when ONNX Runtime offers it), else modelled. */
   static Accelerator accelerator(RecSettings s, ThreadSettings threads) {
+    return accelerator(s, threads, null);
+  }
+
+  /** As {@link #accelerator(RecSettings, ThreadSettings)}; the modelled accelerator's CPU session takes its tables from {@code shared}. */
+  static Accelerator accelerator(RecSettings s, ThreadSettings threads, SharedTables shared) {
     boolean gpu = OrtGpuAccelerator.available(OrtGpuAccelerator.availableProviders());
     if (s.accelerator().mode() == RecSettings.AcceleratorMode.REAL && !gpu) {
       throw new IllegalArgumentException("testbed.cloud.rec.accelerator.mode = real, but ONNX Runtime offers no CUDA execution provider here "
           + "(providers " + OrtGpuAccelerator.availableProviders() + "); use auto or modelled");
     }
     if (gpu && s.accelerator().mode() != RecSettings.AcceleratorMode.MODELLED) return new OrtGpuAccelerator(0);
-    return modelled(s, s.accelerator().runCpuInference() ? RecRunner.onnxRuntime(threads) : null, ModelledAccelerator.Sleeper.SYSTEM);
+    return modelled(s, s.accelerator().runCpuInference() ? RecRunner.onnxRuntime(threads, shared) : null, ModelledAccelerator.Sleeper.SYSTEM);
   }
 
   /** The modelled accelerator with the settings' service-time tables. */
@@ -417,6 +440,9 @@ public final class RecServer implements AutoCloseable {
     int off = settings.maxItems() + 1;
     c.put("workers", settings.workers());
     c.put("instances", settings.instances());
+    c.put("instancesSettable", false);
+    c.put("sharedTables", !sharedTables.isEmpty());
+    c.put("sharedTableBytes", sharedTables.stream().mapToLong(SharedTables::bytes).sum());
     c.put("intraOpThreads", settings.intraOpThreads());
     c.put("queueCapacity", settings.queueCapacity());
     c.put("maxItems", settings.maxItems());
@@ -481,6 +507,7 @@ public final class RecServer implements AutoCloseable {
     }
     for (RecRunner[] w : runners) for (RecRunner r : w) r.close();
     accelerator.close();
+    sharedTables.forEach(SharedTables::close);
     LOG.info("recommendation server stopped");
   }
 

@@ -173,7 +173,9 @@ class RecRoutesTest {
           {"{\"acceleratorThreshold\":1026}", "acceleratorThreshold: must be an integer in [1, 1025] (1025 = never)"},
           {"{\"acceleratorThreshold\":\"high\"}", "acceleratorThreshold"},
           {"{}", "give at least one"},
-          {"{\"batch\":4}", "batch: unknown field"}};
+          {"{\"batch\":4}", "batch: unknown field"},
+          {"{\"instances\":2,\"batchSize\":8}", "instances: fixed at server start"},
+          {"{\"workers\":4}", "restart the cloud agent with --rec-workers N"}};
       for (String[] b : bad) {
         HttpResponse<String> r = send("PUT", "/v1/rec/config", b[0]);
         assertThat(r.statusCode()).as(b[0]).isEqualTo(400);

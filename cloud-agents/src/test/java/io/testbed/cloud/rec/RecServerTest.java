@@ -239,6 +239,32 @@ class RecServerTest {
   }
 
   @Test
+  void startedServersShareOneCopyOfTheTablesPerInstanceAndAnswerAsPrivateCopiesDo() throws Exception {
+    RecSettings base = RecFixtures.settings("dlrm-rmc1", "wnd").withPool(2, 2, 8);
+    try (RecServer shared = RecServer.start(base); RecServer own = RecServer.start(base.withShareTables(false))) {
+      shared.ready().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      own.ready().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      long perInstance = 0;
+      for (String m : List.of("dlrm-rmc1", "wnd")) {
+        RecModel model = shared.model(m);
+        perInstance += model.rows().stream().mapToLong(r -> r * model.config().dim() * 4L).sum();
+      }
+      assertThat(shared.config()).containsEntry("sharedTables", true).containsEntry("sharedTableBytes", 2 * perInstance)
+          .containsEntry("instancesSettable", false);
+      assertThat(own.config()).containsEntry("sharedTables", false).containsEntry("sharedTableBytes", 0L);
+      for (int i = 0; i < 4; i++) { // both instances, several workers
+        for (String m : List.of("dlrm-rmc1", "wnd")) {
+          QueryResult a = served(await(shared.submit(RecQuery.generated(m, 40, 9 + i, IndexDistribution.uniform()))));
+          QueryResult b = served(await(own.submit(RecQuery.generated(m, 40, 9 + i, IndexDistribution.uniform()))));
+          assertThat(a.digest()).isEqualTo(b.digest()).isEqualTo(reference.run(model(m), RecInputs.uniform(model(m), 9 + i).batch(40, 0)).digest());
+        }
+      }
+    }
+  }
+
+  static RecModel model(String name) { return RecFixtures.model(name); }
+
+  @Test
   void policiesAreValidatedAndPerModel() {
     BatchPolicy wnd = server.policy("wnd");
     assertThatThrownBy(() -> server.setPolicy(null, 0, null)).hasMessageContaining("batchSize: must be in [1, 1024], was 0");
