@@ -67,32 +67,55 @@ public final class RecSchedReports {
     }
   }
 
-  /** The text table: per model and policy the latency-bounded QPS, p95, p99, (B, T), then the gains beside the paper's. */
+  /**
+   * The text table: the warm-ups, per model, policy and round the latency-bounded QPS, p95, p99, (B, T); with more
+   * than one round the per-policy QPS per round and median; then the gains (of the medians) beside the paper's.
+   */
   public static String render(RecSchedReport r) {
     StringBuilder b = new StringBuilder();
+    int rounds = r.rounds() == null ? 1 : r.rounds();
     b.append("Run ").append(r.runId()).append(" (recsched) ").append(r.verdict() == null ? "" : r.verdict()).append('\n');
     for (RecSchedReport.ServerInfo s : r.servers()) {
       b.append(String.format(Locale.ROOT, "  server %s %s: %s workers, %s instances, accelerator %s%n", s.deviceId(),
           s.endpoint(), s.workers(), s.instances(), s.accelerator()));
     }
+    for (RecSchedReport.WarmUp w : r.warmups()) {
+      b.append(String.format(Locale.ROOT, "  warm-up %s: %d queries (%d failed) at %s QPS over B %s, p95 %s ms, %.1f s (in no result)%n",
+          w.model(), w.queries(), w.failed(), f1(w.qps()), w.batchSizes(), f1(w.p95Ms()), w.seconds()));
+    }
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"model", "SLA p95 ms", "policy", "B", "T", "QPS", "p95 ms", "p99 ms", "SLA met", "queries",
-        "failed"});
+    rows.add(new String[] {"model", "SLA p95 ms", "policy", "round", "B", "T", "QPS", "p95 ms", "p99 ms", "SLA met",
+        "queries", "failed"});
     for (RecSchedReport.ModelReport m : r.models()) {
       for (RecSchedReport.PolicyResult p : m.policies()) {
-        rows.add(new String[] {m.model(), f1(m.slaMs()), p.policy(), Integer.toString(p.batchSize()),
+        rows.add(new String[] {m.model(), f1(m.slaMs()), p.policy(), Integer.toString(p.round()), Integer.toString(p.batchSize()),
             p.offloadThreshold() == null ? "none" : p.offloadThreshold().toString(), f1(p.qps()), f1(p.p95Ms()),
             f1(p.p99Ms()), p.feasible() && p.slaMet() ? "yes" : "no", Long.toString(p.queries()),
             Long.toString(p.failed())});
       }
     }
     b.append(table(rows));
+    if (rounds > 1) {
+      b.append(String.format(Locale.ROOT, "Per policy over %d rounds (order alternating: odd rounds %s, even rounds reversed):%n",
+          rounds, RecSchedSpec.POLICIES));
+      List<String[]> med = new ArrayList<>();
+      med.add(new String[] {"model", "policy", "QPS per round", "B per round", "median QPS", "rounds SLA met"});
+      for (RecSchedReport.ModelReport m : r.models()) {
+        for (RecSchedReport.PolicySummary s : m.summary()) {
+          med.add(new String[] {m.model(), s.policy(), String.join(" ", s.qpsPerRound().stream().map(RecSchedReports::f1).toList()),
+              String.join(" ", s.batchSizePerRound().stream().map(String::valueOf).toList()), f1(s.medianQps()),
+              s.roundsSlaMet() + "/" + s.qpsPerRound().size()});
+        }
+      }
+      b.append(table(med));
+    }
     for (RecSchedReport.ModelReport m : r.models()) {
-      b.append(String.format(Locale.ROOT, "  %s: DeepRecSched / no-split %s, / small-batch %s (paper: %.0fx over a static configuration)%n",
-          m.model(), ratio(m.gainOverNoSplit()), ratio(m.gainOverSmallBatch()), RecSchedReport.PAPER_GAIN));
+      b.append(String.format(Locale.ROOT, "  %s: DeepRecSched / no-split %s, / small-batch %s (%s; paper: %.0fx over a static configuration)%n",
+          m.model(), ratio(m.gainOverNoSplit()), ratio(m.gainOverSmallBatch()),
+          rounds > 1 ? "medians over " + rounds + " rounds" : "1 round", RecSchedReport.PAPER_GAIN));
     }
     if (!r.sweep().isEmpty()) {
-      b.append("Batch-size sweep (latency-bounded QPS; instances per server as the servers run):\n");
+      b.append("Batch-size sweep (latency-bounded QPS; instances per server as the servers ran):\n");
       List<String[]> sw = new ArrayList<>();
       sw.add(new String[] {"model", "instances", "B", "QPS", "p95 ms", "p99 ms", "SLA met"});
       for (RecSchedReport.SweepPoint s : r.sweep()) {
@@ -105,17 +128,25 @@ public final class RecSchedReports {
     return b.toString();
   }
 
+  /** Bars per model: each policy's median QPS and, with more than one round, its QPS in each round. */
   static CategoryChart qpsChart(RecSchedReport r) {
-    CategoryChart c = new CategoryChartBuilder().width(900).height(600).title("Latency-bounded QPS per policy (p95 <= SLA)")
+    int rounds = r.rounds() == null ? 1 : r.rounds();
+    CategoryChart c = new CategoryChartBuilder().width(900).height(600)
+        .title("Latency-bounded QPS per policy (p95 <= SLA)" + (rounds > 1 ? ", median and per round" : ""))
         .xAxisTitle("model").yAxisTitle("QPS").build();
-    Map<String, Map<String, Double>> byPolicy = new LinkedHashMap<>();
+    Map<String, Map<String, Double>> bySeries = new LinkedHashMap<>();
     List<String> models = r.models().stream().map(m -> m.model() + " (SLA " + f1(m.slaMs()) + " ms)").toList();
     for (RecSchedReport.ModelReport m : r.models()) {
-      for (RecSchedReport.PolicyResult p : m.policies()) {
-        byPolicy.computeIfAbsent(p.policy(), k -> new LinkedHashMap<>()).put(m.model(), p.qps());
+      for (RecSchedReport.PolicySummary s : m.summary()) {
+        bySeries.computeIfAbsent(rounds > 1 ? s.policy() + " median" : s.policy(), k -> new LinkedHashMap<>()).put(m.model(), s.medianQps());
+      }
+      if (rounds > 1) {
+        for (RecSchedReport.PolicyResult p : m.policies()) {
+          bySeries.computeIfAbsent(p.policy() + " r" + p.round(), k -> new LinkedHashMap<>()).put(m.model(), p.qps());
+        }
       }
     }
-    for (Map.Entry<String, Map<String, Double>> e : byPolicy.entrySet()) {
+    for (Map.Entry<String, Map<String, Double>> e : bySeries.entrySet()) {
       List<Double> ys = r.models().stream().map(m -> e.getValue().getOrDefault(m.model(), 0.0)).toList();
       c.addSeries(e.getKey(), models, ys);
     }
@@ -126,8 +157,9 @@ public final class RecSchedReports {
     XYChart c = new XYChartBuilder().width(900).height(600).title("Window p95 over the tuning run (markers: load)")
         .xAxisTitle("time since start (s)").yAxisTitle("p95 latency (ms) / offered QPS").build();
     c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+    int rounds = r.rounds() == null ? 1 : r.rounds();
     Map<String, List<RecSchedReport.WindowRow>> series = new LinkedHashMap<>();
-    for (RecSchedReport.WindowRow w : r.windows()) series.computeIfAbsent(w.model() + " " + w.policy(), k -> new ArrayList<>()).add(w);
+    for (RecSchedReport.WindowRow w : r.windows()) series.computeIfAbsent(w.model() + " " + w.policy() + (rounds > 1 ? " r" + w.round() : ""), k -> new ArrayList<>()).add(w);
     for (Map.Entry<String, List<RecSchedReport.WindowRow>> e : series.entrySet()) {
       c.addSeries(e.getKey() + " p95 ms", e.getValue().stream().map(RecSchedReport.WindowRow::atS).toList(),
           e.getValue().stream().map(w -> Math.min(w.p95Ms(), 1e6)).toList());

@@ -32,12 +32,15 @@ import java.util.Map;
  * @param queryTimeoutMs a query without an answer this long after its scheduled time is a failure
  * @param balancer {@code join-shortest-queue} or {@code round-robin}
  * @param sweep the batch-size sweep of SYSTEMS.md section 10 (null = none)
+ * @param warmup warm-up queries per server before a model's first policy (0 = none); excluded from every result
+ * @param rounds how many times the policy comparison repeats per model, the order alternating (odd rounds in
+ *     {@link #POLICIES} order, even rounds reversed); results per round and their median
  * @param seed seed of the arrival and query-size streams
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"name", "type", "servers", "models", "slaMs", "querySize", "rowDistribution", "policies",
     "smallBatchSize", "batchSizes", "offloadThresholds", "grid", "windowQueries", "holdBand", "maxWindows",
-    "maxDurationMs", "medianOfLast", "confirmWindows", "queryTimeoutMs", "balancer", "sweep", "seed"})
+    "maxDurationMs", "medianOfLast", "confirmWindows", "queryTimeoutMs", "balancer", "sweep", "warmup", "rounds", "seed"})
 public record RecSchedSpec(
     String name,
     String type,
@@ -60,6 +63,8 @@ public record RecSchedSpec(
     Long queryTimeoutMs,
     String balancer,
     Sweep sweep,
+    Integer warmup,
+    Integer rounds,
     Long seed) {
 
   public static final String TYPE = "recsched";
@@ -84,6 +89,18 @@ public record RecSchedSpec(
   /** The policies to run, in {@link #POLICIES} order; all three when absent. */
   public List<String> policiesInOrder() {
     return POLICIES.stream().filter(p -> policies == null || policies.contains(p)).toList();
+  }
+
+  /**
+   * The policies in the order round {@code round} (1-based) runs them: odd rounds as {@link #policiesInOrder}, even
+   * rounds reversed, so over a pair of rounds every policy has the same mean position (warm-up and host drift are not
+   * confounded with the policy).
+   */
+  public static List<String> roundOrder(List<String> policies, int round) {
+    if (round % 2 == 1) return List.copyOf(policies);
+    List<String> r = new java.util.ArrayList<>(policies);
+    java.util.Collections.reverse(r);
+    return List.copyOf(r);
   }
 
   /**

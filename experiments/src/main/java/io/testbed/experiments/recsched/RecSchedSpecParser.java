@@ -22,7 +22,7 @@ public final class RecSchedSpecParser {
   private static final Set<String> FIELDS = Set.of("name", "type", "servers", "models", "slaMs", "querySize",
       "rowDistribution", "policies", "smallBatchSize", "batchSizes", "offloadThresholds", "grid", "windowQueries",
       "holdBand", "maxWindows", "maxDurationMs", "medianOfLast", "confirmWindows", "queryTimeoutMs", "balancer", "sweep",
-      "seed");
+      "warmup", "rounds", "seed");
   private static final Set<String> GRID_FIELDS = Set.of("minQps", "maxQps", "stepsPerDecade", "startQps");
   private static final Set<String> SWEEP_FIELDS = Set.of("batchSizes");
 
@@ -135,6 +135,8 @@ public final class RecSchedSpecParser {
         intList(sweep.get("batchSizes"), "sweep.batchSizes", 1, RecSchedSpec.MAX_ITEMS, false, p);
       }
     }
+    intIn(tree.get("warmup"), "warmup", 0, 100_000, p);
+    intIn(tree.get("rounds"), "rounds", 1, 100, p);
     JsonNode seed = tree.get("seed");
     if (seed != null && !seed.canConvertToLong()) p.add(new SpecProblem("seed", "must be an integer"));
     if (!p.isEmpty()) return new Parsed(null, p);

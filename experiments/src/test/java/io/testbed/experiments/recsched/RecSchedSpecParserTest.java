@@ -51,6 +51,17 @@ class RecSchedSpecParserTest {
   }
 
   @Test
+  void roundsAlternateThePolicyOrder() {
+    RecSchedSpec s = RecSchedSpecParser.parse(MIN + ",\"rounds\":3,\"warmup\":0}").spec();
+    assertThat(s.rounds()).isEqualTo(3);
+    assertThat(s.warmup()).isZero();
+    List<String> all = s.policiesInOrder();
+    assertThat(RecSchedSpec.roundOrder(all, 1)).containsExactly("deeprecsched", "static-no-split", "static-small-batch");
+    assertThat(RecSchedSpec.roundOrder(all, 2)).containsExactly("static-small-batch", "static-no-split", "deeprecsched");
+    assertThat(RecSchedSpec.roundOrder(all, 3)).containsExactlyElementsOf(RecSchedSpec.roundOrder(all, 1));
+  }
+
+  @Test
   void theSpecRoundTripsThroughJson() throws Exception {
     String json = Files.readString(Path.of("examples/recsched-rmc.json"));
     RecSchedSpec s = RecSchedSpecParser.parse(json).spec();
@@ -85,6 +96,8 @@ class RecSchedSpecParserTest {
       "'\"sweep\":{}'                             | sweep.batchSizes   | required",
       "'\"sweep\":{\"batchSizes\":[4,4]}'         | sweep.batchSizes[1] | twice",
       "'\"seed\":\"x\"'                           | seed               | integer",
+      "'\"warmup\":-1'                          | warmup             | [0, 100000]",
+      "'\"rounds\":0'                           | rounds             | [1, 100]",
       "'\"scenario\":{}'                          | scenario           | unknown field",
   })
   void eachProblemNamesItsField(String extra, String path, String message) {

@@ -37,6 +37,8 @@ public record RecSchedDefaults(
     String balancer,
     Duration queryTimeout,
     String rowDistribution,
+    int warmupQueries,
+    int rounds,
     int httpThreads) {
 
   public static RecSchedDefaults fromConfig(Config root) {
@@ -47,19 +49,21 @@ public record RecSchedDefaults(
         c.getDouble("grid.min-qps"), c.getDouble("grid.max-qps"), c.getInt("grid.steps-per-decade"), c.getDouble("start-qps"),
         c.getInt("max-windows"), c.getDuration("max-duration"), c.getInt("median-of-last"), c.getInt("confirm-windows"),
         List.copyOf(c.getIntList("batch-sizes")), List.copyOf(c.getIntList("offload-thresholds")), c.getInt("small-batch-size"),
-        c.getString("balancer"), c.getDuration("query-timeout"), c.getString("row-distribution"), c.getInt("http-threads"));
+        c.getString("balancer"), c.getDuration("query-timeout"), c.getString("row-distribution"), c.getInt("warmup-queries"), c.getInt("rounds"), c.getInt("http-threads"));
   }
 
   /**
    * A spec with every value decided.
    *
    * @param slaMs per model, in the spec's model order
+   * @param warmupQueries warm-up queries per server before each model's first policy (0 = none)
+   * @param rounds rounds of the policy comparison per model (order alternating)
    */
   public record Resolved(RecSchedSpec spec, Map<String, Double> slaMs, QuerySizeDistribution querySize,
       String rowDistribution, List<String> policies, int smallBatchSize, List<Integer> batchSizes,
       List<Integer> offloadThresholds, LoadGrid grid, int startGridIndex, int windowQueries, double holdBand,
       int maxWindows, long maxDurationNs, int medianOfLast, int confirmWindows, Duration queryTimeout,
-      LoadBalancer.Strategy balancer, List<Integer> sweepBatchSizes, long seed) {
+      LoadBalancer.Strategy balancer, List<Integer> sweepBatchSizes, int warmupQueries, int rounds, long seed) {
 
     /** The inner-loop settings for a model. */
     public HillClimbSettings climb(String model) {
@@ -110,7 +114,8 @@ public record RecSchedDefaults(
         s.queryTimeoutMs() != null ? Duration.ofMillis(s.queryTimeoutMs()) : queryTimeout,
         "round-robin".equals(s.balancer() != null ? s.balancer() : balancer) ? LoadBalancer.Strategy.ROUND_ROBIN
             : LoadBalancer.Strategy.JOIN_SHORTEST_QUEUE,
-        s.sweep() == null ? List.of() : s.sweep().batchSizes(), s.seed() != null ? s.seed() : 1L);
+        s.sweep() == null ? List.of() : s.sweep().batchSizes(), or(s.warmup(), warmupQueries), or(s.rounds(), rounds),
+        s.seed() != null ? s.seed() : 1L);
     return new Resolution(r, List.of());
   }
 

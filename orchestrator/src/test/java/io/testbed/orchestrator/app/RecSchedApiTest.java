@@ -147,7 +147,7 @@ class RecSchedApiTest {
   @Test
   void aRunningTuningCanBeCancelledAndKeepsWhatItMeasured() throws Exception {
     Answer a = rest.post("/api/v1/experiments", spec("\"rec-up\"", ",\"slaMs\":{\"dlrm-rmc1\":50},\"maxWindows\":1000,\"medianOfLast\":2,"
-        + "\"grid\":{\"minQps\":20,\"maxQps\":40,\"stepsPerDecade\":10,\"startQps\":20},\"windowQueries\":8"), null);
+        + "\"grid\":{\"minQps\":20,\"maxQps\":40,\"stepsPerDecade\":10,\"startQps\":20},\"windowQueries\":8,\"warmup\":0"), null);
     assertThat(a.status()).as(a.raw()).isEqualTo(202);
     String runId = a.json().path("runId").asText();
     assertThat(a.json().path("scenario").asText()).isEqualTo("recsched");

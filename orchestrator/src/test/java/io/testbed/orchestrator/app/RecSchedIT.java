@@ -13,6 +13,7 @@ import io.testbed.cloud.config.CloudSettings;
 import io.testbed.cloud.config.RecSettings;
 import io.testbed.orchestrator.RestClient;
 import io.testbed.orchestrator.RestClient.Answer;
+import io.testbed.testsupport.GrafanaDashboards;
 import io.testbed.testsupport.Influxd;
 import io.testbed.testsupport.Mosquitto;
 import io.testbed.testsupport.RealServers;
@@ -85,7 +86,7 @@ class RecSchedIT {
        "policies":["deeprecsched","static-no-split","static-small-batch"],"smallBatchSize":8,
        "batchSizes":[8,64],"offloadThresholds":[],"windowQueries":16,"maxWindows":3,"medianOfLast":2,
        "confirmWindows":1,"grid":{"minQps":5,"maxQps":500,"stepsPerDecade":5,"startQps":20},
-       "queryTimeoutMs":5000,"sweep":{"batchSizes":[32]},"seed":7}
+       "queryTimeoutMs":5000,"sweep":{"batchSizes":[32]},"warmup":8,"rounds":1,"seed":7}
       """;
 
   @Test
@@ -104,7 +105,7 @@ class RecSchedIT {
         .until(() -> rest.get("/api/v1/experiments/" + runId).json().path("status").asText().matches("completed|failed|cancelled"));
     JsonNode view = rest.get("/api/v1/experiments/" + runId).json();
     assertThat(view.path("status").asText()).as(view.toString()).isEqualTo("completed");
-    assertThat(view.path("repetitions").asInt()).isEqualTo(4); // 3 policies + 1 sweep point
+    assertThat(view.path("repetitions").asInt()).isEqualTo(5); // warm-up + 3 policies + 1 sweep point
 
     JsonNode summary = view.path("summary");
     assertThat(summary.path("type").asText()).isEqualTo("recsched");
@@ -123,6 +124,14 @@ class RecSchedIT {
     assertThat(summary.path("sweep")).hasSize(1);
     assertThat(summary.path("sweep").get(0).path("batchSize").asInt()).isEqualTo(32);
     assertThat(summary.path("windows").size()).isGreaterThanOrEqualTo(4);
+    // The warm-up ran first over every B of the run (8, 64, 1024, 32 ascending), 8 queries per server, in no result.
+    assertThat(summary.path("warmups")).hasSize(1);
+    assertThat(summary.path("warmups").get(0).path("batchSizes")).extracting(JsonNode::asInt).containsExactly(8, 32, 64, 1024);
+    assertThat(summary.path("warmups").get(0).path("queries").asLong()).isGreaterThanOrEqualTo(16);
+    assertThat(summary.path("windows")).extracting(w -> w.path("policy").asText()).doesNotContain("warmup");
+    assertThat(summary.path("rounds").asInt()).isEqualTo(1);
+    assertThat(model.path("summary")).extracting(p -> p.path("policy").asText())
+        .containsExactly("deeprecsched", "static-no-split", "static-small-batch");
 
     // Both real servers served queries and took the pushed (B, T): the last step was the B=32 sweep point.
     assertThat(cloud1.rec().orElseThrow().stats().served()).isPositive();
@@ -140,7 +149,13 @@ class RecSchedIT {
     // Per-window p95 and the chosen configurations are in InfluxDB.
     await().atMost(Duration.ofSeconds(15)).until(() -> count("recsched_window", "p95Ms", runId, "") >= 4
         && count("recsched_config", "batchSize", runId, "") >= 4
-        && count("experiment_event", "value", runId, " AND \"kind\"='recsched-choice'") == 4);
+        && count("experiment_event", "value", runId, " AND \"kind\"='recsched-choice'") == 4
+        && count("experiment_event", "value", runId, " AND \"kind\"='warmup'") == 1);
+    assertThat(count("recsched_window", "p95Ms", runId, " AND \"policy\"='warmup'")).isZero();
+    assertThat(count("recsched_window", "p95Ms", runId, " AND \"round\"='1'")).isEqualTo(count("recsched_window", "p95Ms", runId, ""));
+    // Issue 5: every panel of the recommendation-serving Grafana dashboard runs against this run's data and returns some.
+    assertThat(GrafanaDashboards.problems(influx, DB, GrafanaDashboards.queries(GrafanaDashboards.dir().resolve("recsched.json"),
+        Map.of("run", runId)))).isEmpty();
   }
 
   static long count(String measurement, String field, String runId, String extra) throws Exception {

@@ -19,6 +19,7 @@ import io.testbed.orchestrator.policy.recsched.RecSchedDecision;
 import io.testbed.orchestrator.policy.recsched.RecSchedSettings;
 import io.testbed.orchestrator.policy.recsched.RecScheduler;
 import io.testbed.orchestrator.policy.recsched.StaticScheduler;
+import io.testbed.orchestrator.policy.recsched.WarmUpScheduler;
 import io.testbed.orchestrator.policy.recsched.WindowStats;
 import io.testbed.orchestrator.port.RecServerPort;
 import io.testbed.orchestrator.port.TelemetryPoint;
@@ -44,8 +45,9 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * Drives one {@code recsched} run (SYSTEMS.md sections 2 and 10): per model, DeepRecSched and the static baselines one
- * after the other, then the batch-size sweep. Each step issues open-loop Poisson load at the scheduler's QPS (query
+ * Drives one {@code recsched} run (SYSTEMS.md sections 2 and 10): per model a warm-up (every B the policies use, at the
+ * grid's start load; in no result), then DeepRecSched and the static baselines one after the other for each round (the
+ * order alternating between rounds), then the batch-size sweep. Each step issues open-loop Poisson load at the scheduler's QPS (query
  * sizes from the spec's distribution), balances queries over the recommendation servers, feeds every 64-query window's
  * p95 to the {@link RecScheduler}, pushes (B, T) to every server on {@code Configure}, drains in-flight queries between
  * steps, writes {@code recsched_window}/{@code recsched_config}/{@code experiment_event} points and the bundle, and
@@ -89,8 +91,8 @@ public final class RecSchedRun extends AbstractBehavior<RecSchedRun.Command> {
         Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new RecSchedRun(ctx, timers, setup, manager, port, sink, clock, nanos))));
   }
 
-  /** One unit of work: a scheduler on a model. */
-  private record Step(String model, String policy, RecConfig fixed, boolean sweep) {}
+  /** One unit of work: a scheduler on a model (round 1-based; warm-up and sweep steps count as round 1). */
+  private record Step(String model, String policy, int round, RecConfig fixed, boolean sweep, boolean warmup) {}
 
   private final TimerScheduler<Command> timers;
   private final Setup setup;
@@ -110,6 +112,7 @@ public final class RecSchedRun extends AbstractBehavior<RecSchedRun.Command> {
   private final List<RecSchedReport.PolicyResult> results = new ArrayList<>();
   private final List<String> resultModels = new ArrayList<>();
   private final List<RecSchedReport.SweepPoint> sweep = new ArrayList<>();
+  private final List<RecSchedReport.WarmUp> warmups = new ArrayList<>();
   private int neverOffload = RecServerPort.NEVER_OFFLOAD;
   private int instances = 1;
 
@@ -126,6 +129,7 @@ public final class RecSchedRun extends AbstractBehavior<RecSchedRun.Command> {
   private int pendingPushes;
   private String pushError;
   private long nextQueryId;
+  private long stepStartNs;
   private long stepQueries;
   private long stepFailed;
   private long stepRejected;
@@ -152,19 +156,23 @@ public final class RecSchedRun extends AbstractBehavior<RecSchedRun.Command> {
     this.outstanding = new int[setup.endpoints().size()];
     this.startNs = nanos.getAsLong();
     for (String m : plan.spec().models()) {
-      for (String p : plan.policies()) {
-        RecConfig fixed = switch (p) {
-          case RecSchedSpec.STATIC_NO_SPLIT -> RecConfig.cpuOnly(RecSchedSpec.MAX_ITEMS);
-          case RecSchedSpec.STATIC_SMALL_BATCH -> RecConfig.cpuOnly(plan.smallBatchSize());
-          default -> null;
-        };
-        steps.add(new Step(m, p, fixed, false));
+      if (plan.warmupQueries() > 0) steps.add(new Step(m, WarmUpScheduler.NAME, 1, null, false, true));
+      for (int round = 1; round <= plan.rounds(); round++) {
+        for (String p : RecSchedSpec.roundOrder(plan.policies(), round)) {
+          RecConfig fixed = switch (p) {
+            case RecSchedSpec.STATIC_NO_SPLIT -> RecConfig.cpuOnly(RecSchedSpec.MAX_ITEMS);
+            case RecSchedSpec.STATIC_SMALL_BATCH -> RecConfig.cpuOnly(plan.smallBatchSize());
+            default -> null;
+          };
+          steps.add(new Step(m, p, round, fixed, false, false));
+        }
       }
     }
     for (String m : plan.spec().models()) {
-      for (int b : plan.sweepBatchSizes()) steps.add(new Step(m, "sweep-b" + b, RecConfig.cpuOnly(b), true));
+      for (int b : plan.sweepBatchSizes()) steps.add(new Step(m, "sweep-b" + b, 1, RecConfig.cpuOnly(b), true, false));
     }
     event("started", 1.0, "recsched on " + setup.servers() + ": " + plan.spec().models() + " x " + plan.policies()
+        + " x " + plan.rounds() + " round(s)" + (plan.warmupQueries() > 0 ? ", warm-up " + plan.warmupQueries() + " queries per server" : "")
         + (plan.sweepBatchSizes().isEmpty() ? "" : ", sweep B " + plan.sweepBatchSizes()));
     timers.startTimerAtFixedRate(ProgressTick.INSTANCE, setup.progressInterval());
     List<CompletableFuture<RecServerPort.ServerConfig>> all = setup.endpoints().stream()
@@ -210,15 +218,24 @@ public final class RecSchedRun extends AbstractBehavior<RecSchedRun.Command> {
     Step s = steps.get(stepIndex);
     HillClimbSettings climb = plan.climb(s.model());
     int start = plan.startGridIndex();
-    scheduler = s.fixed() != null ? new StaticScheduler(s.fixed(), climb, start)
-        : new DeepRecSched(new RecSchedSettings(climb, plan.batchSizes(), plan.offloadThresholds(), start));
-    window = new P95Window(plan.windowQueries());
+    if (s.warmup()) {
+      List<RecConfig> configs = WarmUpScheduler.cpuConfigs(warmupBatchSizes());
+      scheduler = new WarmUpScheduler(configs, climb.grid().qpsAt(start));
+      long total = (long) plan.warmupQueries() * setup.endpoints().size();
+      window = new P95Window((int) Math.max(2, (total + configs.size() - 1) / configs.size()));
+    } else {
+      scheduler = s.fixed() != null ? new StaticScheduler(s.fixed(), climb, start)
+          : new DeepRecSched(new RecSchedSettings(climb, plan.batchSizes(), plan.offloadThresholds(), start));
+      window = new P95Window(plan.windowQueries());
+    }
     arrivals = null;
     sizeRng = root.split();
+    stepStartNs = nanos.getAsLong();
     stepQueries = 0;
     stepFailed = 0;
     stepRejected = 0;
-    getContext().getLog().info("recsched {}: step {}/{}: {} on {}", setup.runId(), stepIndex + 1, steps.size(), s.policy(), s.model());
+    getContext().getLog().info("recsched {}: step {}/{}: {} on {} (round {})", setup.runId(), stepIndex + 1, steps.size(), s.policy(),
+        s.model(), s.round());
     return apply(scheduler.start(nanos.getAsLong()));
   }
 
@@ -239,10 +256,13 @@ public final class RecSchedRun extends AbstractBehavior<RecSchedRun.Command> {
         getContext().pipeToSelf(port.configure(e, model, c.config().batchSize(), t),
             (r, ex) -> new ConfigPushed(ep, r != null ? r.error() : String.valueOf(ex)));
       }
-      sink.write(TelemetryPoint.builder("recsched_config", epochNs()).tag("run", setup.runId()).tag("model", model)
-          .tag("policy", steps.get(stepIndex).policy()).field("batchSize", c.config().batchSize())
-          .field("threshold", c.config().offloadEnabled() ? c.config().offloadThreshold() : null)
-          .field("qps", c.qps()).field("servers", setup.endpoints().size()).build());
+      Step s = steps.get(stepIndex);
+      if (!s.warmup()) {
+        sink.write(TelemetryPoint.builder("recsched_config", epochNs()).tag("run", setup.runId()).tag("model", model)
+            .tag("policy", s.policy()).tag("round", Integer.toString(s.round())).field("batchSize", c.config().batchSize())
+            .field("threshold", c.config().offloadEnabled() ? c.config().offloadThreshold() : null)
+            .field("qps", c.qps()).field("servers", setup.endpoints().size()).build());
+      }
     } else if (d instanceof RecSchedDecision.SetLoad l) {
       epoch = l.epoch();
       window.beginEpoch(epoch);
@@ -322,14 +342,19 @@ public final class RecSchedRun extends AbstractBehavior<RecSchedRun.Command> {
 
   private void onWindow(WindowStats w) {
     Step s = steps.get(stepIndex);
+    if (s.warmup()) { // not a result: no trace row, no point
+      windowFailed = 0;
+      windowRejected = 0;
+      return;
+    }
     double qps = arrivals != null ? arrivals.qps() : pendingQps;
     double atS = (nanos.getAsLong() - startNs) / 1e9;
-    RecSchedReport.WindowRow row = new RecSchedReport.WindowRow(s.model(), s.policy(), atS, qps, ms(w.p95Ns()),
+    RecSchedReport.WindowRow row = new RecSchedReport.WindowRow(s.model(), s.policy(), s.round(), atS, qps, ms(w.p95Ns()),
         ms(w.p99Ns()), config.batchSize(), config.offloadEnabled() ? config.offloadThreshold() : null, w.count(),
         windowFailed, windowRejected);
     windows.add(row);
     sink.write(TelemetryPoint.builder("recsched_window", epochNs()).tag("run", setup.runId()).tag("model", s.model())
-        .tag("policy", s.policy()).field("qps", qps).field("p95Ms", finite(row.p95Ms())).field("p99Ms", finite(row.p99Ms()))
+        .tag("policy", s.policy()).tag("round", Integer.toString(s.round())).field("qps", qps).field("p95Ms", finite(row.p95Ms())).field("p99Ms", finite(row.p99Ms()))
         .field("batchSize", config.batchSize()).field("threshold", row.offloadThreshold())
         .field("completed", w.count() - windowFailed).field("failed", windowFailed).field("rejected", windowRejected).build());
     windowFailed = 0;
@@ -338,6 +363,19 @@ public final class RecSchedRun extends AbstractBehavior<RecSchedRun.Command> {
 
   private void record(RecSchedDecision.Finished f) {
     Step s = steps.get(stepIndex);
+    if (s.warmup()) {
+      WindowStats all = ((WarmUpScheduler) scheduler).pooled();
+      List<Integer> bs = ((WarmUpScheduler) scheduler).configs().stream().map(RecConfig::batchSize).toList();
+      RecSchedReport.WarmUp w = new RecSchedReport.WarmUp(s.model(), stepQueries, stepFailed, f.qps(), bs, ms(all.p95Ns()),
+          (nanos.getAsLong() - stepStartNs) / 1e9);
+      warmups.add(w);
+      String msg = String.format(java.util.Locale.ROOT, "%s warm-up: %d queries (%d failed) at %.2f QPS over B %s, p95 %.1f ms, %.1f s",
+          s.model(), w.queries(), w.failed(), w.qps(), bs, w.p95Ms(), w.seconds());
+      sink.write(TelemetryPoint.builder("experiment_event", epochNs()).tag("run", setup.runId()).tag("kind", "warmup")
+          .tag("model", s.model()).field("value", (double) w.queries()).text("message", msg).build());
+      getContext().getLog().info("recsched {}: {}", setup.runId(), msg);
+      return;
+    }
     List<RecSchedReport.Trial> trials = f.history().stream().map(t -> new RecSchedReport.Trial(t.config().batchSize(),
         t.config().offloadEnabled() ? t.config().offloadThreshold() : null, t.result().qps(), ms(t.result().p95Ns()),
         ms(t.result().p99Ns()), t.result().feasible(), t.result().windows())).toList();
@@ -347,13 +385,15 @@ public final class RecSchedRun extends AbstractBehavior<RecSchedRun.Command> {
       sweep.add(new RecSchedReport.SweepPoint(s.model(), instances, f.best().batchSize(), f.qps(), ms(f.p95Ns()),
           ms(f.p99Ns()), best.feasible() && best.slaMet()));
     } else {
-      results.add(new RecSchedReport.PolicyResult(s.policy(), f.best().batchSize(), threshold, f.qps(), ms(f.p95Ns()),
+      results.add(new RecSchedReport.PolicyResult(s.policy(), s.round(), f.best().batchSize(), threshold, f.qps(), ms(f.p95Ns()),
           ms(f.p99Ns()), best.feasible(), best.slaMet(), best.atGridTop(), stepQueries, stepFailed, stepRejected, trials));
       resultModels.add(s.model());
     }
-    String msg = String.format(java.util.Locale.ROOT, "%s %s: B=%d T=%s %.2f QPS p95 %.1f ms p99 %.1f ms", s.model(),
-        s.policy(), f.best().batchSize(), f.best().thresholdLabel(), f.qps(), ms(f.p95Ns()), ms(f.p99Ns()));
-    event("recsched-choice", f.qps(), msg);
+    String msg = String.format(java.util.Locale.ROOT, "%s %s round %d: B=%d T=%s %.2f QPS p95 %.1f ms p99 %.1f ms", s.model(),
+        s.policy(), s.round(), f.best().batchSize(), f.best().thresholdLabel(), f.qps(), ms(f.p95Ns()), ms(f.p99Ns()));
+    sink.write(TelemetryPoint.builder("experiment_event", epochNs()).tag("run", setup.runId()).tag("kind", "recsched-choice")
+        .tag("model", s.model()).tag("policy", s.policy()).tag("round", Integer.toString(s.round())).field("value", f.qps())
+        .field("batchSize", f.best().batchSize()).text("message", msg).build());
     getContext().getLog().info("recsched {}: {}", setup.runId(), msg);
   }
 
@@ -420,22 +460,40 @@ public final class RecSchedRun extends AbstractBehavior<RecSchedRun.Command> {
         allFound = false;
         continue;
       }
-      RecSchedReport.PolicyResult judge = rs.stream().filter(r -> r.policy().equals(RecSchedSpec.DEEPRECSCHED)).findFirst()
-          .orElse(rs.stream().filter(r -> r.feasible() && r.slaMet()).findFirst().orElse(rs.get(0)));
-      allFound &= judge.feasible() && judge.slaMet();
-      models.add(new RecSchedReport.ModelReport(m, plan.slaMs().get(m), rs, gain(rs, RecSchedSpec.STATIC_NO_SPLIT),
-          gain(rs, RecSchedSpec.STATIC_SMALL_BATCH)));
+      rs.sort(java.util.Comparator.comparingInt(RecSchedReport.PolicyResult::round)
+          .thenComparingInt(r -> RecSchedSpec.POLICIES.indexOf(r.policy())));
+      List<RecSchedReport.PolicySummary> summary = new ArrayList<>();
+      for (String p : RecSchedSpec.POLICIES) {
+        List<RecSchedReport.PolicyResult> of = rs.stream().filter(r -> r.policy().equals(p)).toList();
+        if (!of.isEmpty()) summary.add(RecSchedReport.PolicySummary.of(p, of));
+      }
+      RecSchedReport.PolicySummary judge = summary.stream().filter(x -> x.policy().equals(RecSchedSpec.DEEPRECSCHED)).findFirst()
+          .orElse(summary.stream().filter(x -> x.roundsSlaMet() == x.qpsPerRound().size()).findFirst().orElse(summary.get(0)));
+      allFound &= judge.roundsSlaMet() == plan.rounds();
+      models.add(new RecSchedReport.ModelReport(m, plan.slaMs().get(m), rs, summary, gain(summary, RecSchedSpec.STATIC_NO_SPLIT),
+          gain(summary, RecSchedSpec.STATIC_SMALL_BATCH)));
     }
     String verdict = cancelled == null && failure == null && allFound ? "VALID" : "INVALID";
     return new RecSchedReport(RecSchedSpec.TYPE, setup.runId(), plan.spec().name(), verdict,
-        cancelled != null ? "cancelled: " + cancelled : failure, serverInfos, models, windows, sweep);
+        cancelled != null ? "cancelled: " + cancelled : failure, plan.rounds(), serverInfos, warmups, models, windows, sweep);
   }
 
-  private static Double gain(List<RecSchedReport.PolicyResult> rs, String baseline) {
-    var drs = rs.stream().filter(r -> r.policy().equals(RecSchedSpec.DEEPRECSCHED)).findFirst();
-    var base = rs.stream().filter(r -> r.policy().equals(baseline)).findFirst();
-    if (drs.isEmpty() || base.isEmpty() || base.get().qps() <= 0) return null;
-    return drs.get().qps() / base.get().qps();
+  /** DeepRecSched's median QPS over the baseline's (null when either did not run or the baseline's median is 0). */
+  private static Double gain(List<RecSchedReport.PolicySummary> summary, String baseline) {
+    var drs = summary.stream().filter(r -> r.policy().equals(RecSchedSpec.DEEPRECSCHED)).findFirst();
+    var base = summary.stream().filter(r -> r.policy().equals(baseline)).findFirst();
+    if (drs.isEmpty() || base.isEmpty() || base.get().medianQps() <= 0) return null;
+    return drs.get().medianQps() / base.get().medianQps();
+  }
+
+  /** Every B the model's policies (and the sweep) will push: what the warm-up walks. */
+  private List<Integer> warmupBatchSizes() {
+    List<Integer> bs = new ArrayList<>();
+    if (plan.policies().contains(RecSchedSpec.DEEPRECSCHED)) bs.addAll(plan.batchSizes());
+    if (plan.policies().contains(RecSchedSpec.STATIC_NO_SPLIT)) bs.add(RecSchedSpec.MAX_ITEMS);
+    if (plan.policies().contains(RecSchedSpec.STATIC_SMALL_BATCH)) bs.add(plan.smallBatchSize());
+    bs.addAll(plan.sweepBatchSizes());
+    return bs;
   }
 
   private void armArrival() {

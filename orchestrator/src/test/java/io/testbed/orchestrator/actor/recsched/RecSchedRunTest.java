@@ -120,11 +120,66 @@ class RecSchedRunTest {
     });
     assertThat(sink.of("recsched_config")).hasSizeGreaterThanOrEqualTo(5);
     assertThat(sink.of("experiment_event")).filteredOn(p -> "recsched-choice".equals(p.tags().get("kind")))
-        .extracting(p -> p.textFields().get("message")).anySatisfy(s -> assertThat(s).startsWith("dlrm-rmc1 deeprecsched: B=64 T=none"));
+        .extracting(p -> p.textFields().get("message")).anySatisfy(s -> assertThat(s).startsWith("dlrm-rmc1 deeprecsched round 1: B=64 T=none"));
+    // Warm-up first (default 64 queries per server): every B the policies use, ascending, before DeepRecSched's first
+    // push; recorded as an event and in the report, in no result, window or config point.
+    assertThat(servers.pushes.subList(0, 8)).containsExactly("http://s1 dlrm-rmc1 B=16 T=1025", "http://s2 dlrm-rmc1 B=16 T=1025",
+        "http://s1 dlrm-rmc1 B=64 T=1025", "http://s2 dlrm-rmc1 B=64 T=1025", "http://s1 dlrm-rmc1 B=256 T=1025",
+        "http://s2 dlrm-rmc1 B=256 T=1025", "http://s1 dlrm-rmc1 B=1024 T=1025", "http://s2 dlrm-rmc1 B=1024 T=1025");
+    assertThat(report.warmups()).singleElement().satisfies(w -> {
+      assertThat(w.model()).isEqualTo("dlrm-rmc1");
+      assertThat(w.batchSizes()).containsExactly(16, 64, 256, 1024);
+      assertThat(w.queries()).isGreaterThanOrEqualTo(128);
+      assertThat(w.qps()).isCloseTo(50.12, org.assertj.core.data.Offset.offset(0.01)); // the grid point at or below startQps 60
+    });
+    assertThat(sink.of("experiment_event")).filteredOn(p -> "warmup".equals(p.tags().get("kind"))).singleElement()
+        .satisfies(p -> assertThat(p.textFields().get("message")).startsWith("dlrm-rmc1 warm-up: "));
+    assertThat(report.windows()).extracting(RecSchedReport.WindowRow::policy).doesNotContain("warmup");
+    assertThat(sink.of("recsched_window")).noneMatch(p -> "warmup".equals(p.tags().get("policy")));
+    assertThat(sink.of("recsched_config")).noneMatch(p -> "warmup".equals(p.tags().get("policy")))
+        .allSatisfy(p -> assertThat(p.tags()).containsEntry("round", "1"));
     assertThat(Files.exists(Path.of(end.bundleDir(), "plots", "recsched-qps.png"))).isTrue();
     assertThat(Files.exists(Path.of(end.bundleDir(), "plots", "recsched-p95.png"))).isTrue();
     assertThat(Files.readString(Path.of(end.bundleDir(), "recsched-report.txt"))).contains("deeprecsched");
     assertThat(end.summary().path("type").asText()).isEqualTo("recsched");
+  }
+
+  @Test
+  void roundsAlternateThePolicyOrderAndReportTheMedians(@TempDir Path dir) throws Exception {
+    SyntheticRecServers servers = new SyntheticRecServers(40, b -> b == 16 ? 120.0 : 80.0, false);
+    MemorySink sink = new MemorySink();
+    TestProbe<ExperimentManager.Command> manager = testKit.createTestProbe();
+    RecSchedRun.Setup setup = new RecSchedRun.Setup("run-3", plan(",\"policies\":[\"static-no-split\",\"static-small-batch\"],"
+        + "\"rounds\":3,\"warmup\":0,\"maxWindows\":4,\"medianOfLast\":2,\"confirmWindows\":0"),
+        List.of("cloud-1", "cloud-2"), List.of("http://s1", "http://s2"), List.of(), dir, Duration.ofMillis(200));
+    testKit.spawn(RecSchedRun.create(setup, manager.ref(), servers, sink, Clock.systemUTC(), System::nanoTime));
+    ExperimentManager.RunEnded end = awaitEnd(manager, Duration.ofSeconds(120));
+    assertThat(end.status()).isEqualTo(ExperimentStatus.COMPLETED);
+    // Order: round 1 no-split then small-batch, round 2 reversed, round 3 as round 1 (no warm-up: warmup 0).
+    List<String> s1 = servers.pushes.stream().filter(p -> p.startsWith("http://s1")).map(p -> p.split(" ")[2]).distinct().toList();
+    assertThat(servers.pushes.stream().filter(p -> p.startsWith("http://s1")).map(p -> p.split(" ")[2]).toList())
+        .containsExactly("B=1024", "B=16", "B=16", "B=1024", "B=1024", "B=16");
+    assertThat(s1).hasSize(2);
+    RecSchedReport report = RecSchedReports.read(Path.of(end.bundleDir()));
+    assertThat(report.rounds()).isEqualTo(3);
+    assertThat(report.warmups()).isEmpty();
+    RecSchedReport.ModelReport m = report.models().get(0);
+    assertThat(m.policies()).extracting(p -> p.policy() + "@" + p.round()).containsExactly("static-no-split@1",
+        "static-small-batch@1", "static-no-split@2", "static-small-batch@2", "static-no-split@3", "static-small-batch@3");
+    assertThat(m.summary()).extracting(RecSchedReport.PolicySummary::policy).containsExactly("static-no-split", "static-small-batch");
+    for (RecSchedReport.PolicySummary sum : m.summary()) {
+      List<Double> perRound = m.policies().stream().filter(p -> p.policy().equals(sum.policy())).map(RecSchedReport.PolicyResult::qps).toList();
+      assertThat(sum.qpsPerRound()).containsExactlyElementsOf(perRound);
+      assertThat(sum.medianQps()).isEqualTo(perRound.stream().sorted().toList().get(1));
+    }
+    assertThat(m.gainOverNoSplit()).isNull(); // no DeepRecSched in this run
+    assertThat(report.windows()).extracting(RecSchedReport.WindowRow::round).contains(1, 2, 3);
+    assertThat(sink.of("recsched_window")).extracting(p -> p.tags().get("round")).contains("1", "2", "3");
+    assertThat(sink.of("experiment_event")).filteredOn(p -> "recsched-choice".equals(p.tags().get("kind"))).hasSize(6)
+        .extracting(p -> p.tags().get("policy") + "@" + p.tags().get("round"))
+        .containsExactly("static-no-split@1", "static-small-batch@1", "static-small-batch@2", "static-no-split@2",
+            "static-no-split@3", "static-small-batch@3");
+    assertThat(Files.readString(Path.of(end.bundleDir(), "recsched-report.txt"))).contains("Per policy over 3 rounds");
   }
 
   @Test
@@ -133,7 +188,8 @@ class RecSchedRunTest {
     MemorySink sink = new MemorySink();
     TestProbe<ExperimentManager.Command> manager = testKit.createTestProbe();
     RecSchedRun.Setup setup = new RecSchedRun.Setup("run-2", plan(",\"policies\":[\"static-small-batch\"],"
-        + "\"grid\":{\"minQps\":100,\"maxQps\":1000,\"stepsPerDecade\":10,\"startQps\":100},\"maxWindows\":3,\"medianOfLast\":2"),
+        + "\"grid\":{\"minQps\":100,\"maxQps\":1000,\"stepsPerDecade\":10,\"startQps\":100},\"maxWindows\":3,\"medianOfLast\":2,"
+        + "\"warmup\":0"),
         List.of("cloud-1", "cloud-2"), List.of("http://s1", "http://s2"), List.of(), dir, Duration.ofMillis(200));
     testKit.spawn(RecSchedRun.create(setup, manager.ref(), servers, sink, Clock.systemUTC(), System::nanoTime));
     ExperimentManager.RunEnded end = awaitEnd(manager, Duration.ofSeconds(60));
