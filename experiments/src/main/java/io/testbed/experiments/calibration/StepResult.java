@@ -3,7 +3,7 @@ package io.testbed.experiments.calibration;
 /**
  * What one calibration step measured, over its window on the orchestrator's clock.
  *
- * @param utilisation share of the window the target was busy (sum of compute times within the window / window)
+ * @param utilisation share of the window the target was busy (the device's execution windows inside it / its length)
  * @param modelledW mean of the device's own modelled power over the window; null when the device sent none
  * @param meteredW mean of the meter's power over the window; null when the meter had no samples there
  * @param meteredSamples meter samples inside the window

@@ -10,6 +10,11 @@ import io.testbed.experiments.spec.SpecResolver;
 import io.testbed.orchestrator.config.OrchestratorSettings;
 import io.testbed.orchestrator.config.RecSchedDefaults;
 import io.testbed.orchestrator.actor.recsched.RecSchedRun;
+import io.testbed.orchestrator.actor.calibration.CalibrationRun;
+import io.testbed.orchestrator.actor.calibration.CalibrationSubmissions;
+import io.testbed.experiments.calibration.CalibrationSpec;
+import io.testbed.experiments.calibration.CalibrationSpecParser;
+import io.testbed.orchestrator.model.MeterView;
 import io.testbed.orchestrator.actor.recsched.RecSchedSubmissions;
 import io.testbed.experiments.recsched.RecSchedSpec;
 import io.testbed.experiments.recsched.RecSchedSpecParser;
@@ -119,15 +124,38 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
 
   private record SubscriberGone(String runId, ActorRef<Update> subscriber) implements Command {}
 
+  /** calibration submission: the registry's devices. */
+  private record CalDevicesForSubmit(Submit submit, CalibrationSpec spec, List<DeviceView> devices, String failure)
+      implements Command {}
+
+  /** calibration submission: the devices, then the power keeper's meters. */
+  private record CalMetersForSubmit(Submit submit, CalibrationSpec spec, List<Hello> catalogue, List<MeterView> meters,
+      String failure) implements Command {}
+
   /** Spawns the run actor; tests replace it. */
   @FunctionalInterface
   public interface RunFactory {
     Behavior<ExperimentRun.Command> create(ExperimentRun.Setup setup, ActorRef<Command> manager);
+
+    /** A {@code calibration} run; null: this factory has none (such specs are answered {@link Unavailable}). */
+    default Behavior<CalibrationRun.Command> createCalibration(CalibrationRun.Setup setup, ActorRef<Command> manager) {
+      return null;
+    }
   }
 
-  /** The production run factory: real {@link ExperimentRun}s on the given blocking executor. */
+  /** The production run factory: real {@link ExperimentRun}s and {@link CalibrationRun}s on the given blocking executor. */
   public static RunFactory runs(ActorRef<DeviceRegistry.Command> registry, TelemetrySink sink, Clock clock, Executor blocking) {
-    return (setup, manager) -> ExperimentRun.create(setup, registry, manager, sink, clock, blocking);
+    return new RunFactory() {
+      @Override
+      public Behavior<ExperimentRun.Command> create(ExperimentRun.Setup setup, ActorRef<Command> manager) {
+        return ExperimentRun.create(setup, registry, manager, sink, clock, blocking);
+      }
+
+      @Override
+      public Behavior<CalibrationRun.Command> createCalibration(CalibrationRun.Setup setup, ActorRef<Command> manager) {
+        return CalibrationRun.create(setup, registry, manager, sink, clock, blocking);
+      }
+    };
   }
 
   public static Behavior<Command> create(ActorRef<DeviceRegistry.Command> registry, RunFactory runs, Clock clock,
@@ -183,6 +211,10 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
     RecSchedDefaults.Resolved rec;
     ActorRef<RecSchedRun.Command> recActor;
     int recSteps;
+    CalibrationSpec cal;
+    String calSpecJson;
+    String calMeter;
+    ActorRef<CalibrationRun.Command> calActor;
 
     Run(String runId, ExperimentPlan plan, List<Hello> hellos, List<String> driven, List<String> leased,
         Map<String, String> offloadUrls, long submittedNs) {
@@ -196,6 +228,12 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
     }
 
     ExperimentView view(boolean withSummary) {
+      if (cal != null) {
+        return new ExperimentView(runId, cal.name(), status, phase, CalibrationSpec.TYPE, "duty-cycle", repetition,
+            cal.steps().size(), queriesDone, queriesFailed, queriesTotal, etaSeconds, leased,
+            status == ExperimentStatus.QUEUED ? waitingFor : List.of(), verdict, error, submittedNs, startedNs, finishedNs,
+            bundle, withSummary ? summary : null);
+      }
       if (rec != null) {
         return new ExperimentView(runId, rec.spec().name(), status, phase, RecSchedSpec.TYPE, String.join(",", rec.policies()),
             repetition, recSteps, queriesDone, queriesFailed, queriesTotal, etaSeconds, leased,
@@ -237,6 +275,8 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
         .onMessage(Submit.class, this::onSubmit)
         .onMessage(DevicesForSubmit.class, this::onDevicesForSubmit)
         .onMessage(RecDevicesForSubmit.class, this::onRecDevicesForSubmit)
+        .onMessage(CalDevicesForSubmit.class, this::onCalDevicesForSubmit)
+        .onMessage(CalMetersForSubmit.class, this::onCalMetersForSubmit)
         .onMessage(GetExperiment.class, this::onGet)
         .onMessage(ListExperiments.class, this::onList)
         .onMessage(CancelExperiment.class, this::onCancel)
@@ -250,6 +290,7 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
 
   private Behavior<Command> onSubmit(Submit m) {
     if (RecSchedSpecParser.isRecSched(m.specJson())) return onSubmitRecSched(m);
+    if (CalibrationSpecParser.isCalibration(m.specJson())) return onSubmitCalibration(m);
     SpecJson.Parsed parsed = SpecJson.parse(m.specJson());
     if (!parsed.ok()) {
       m.replyTo().tell(new InvalidSpec(parsed.problems()));
@@ -356,6 +397,58 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
     return this;
   }
 
+  private Behavior<Command> onSubmitCalibration(Submit m) {
+    CalibrationSpecParser.Parsed parsed = CalibrationSpecParser.parse(m.specJson());
+    if (!parsed.ok()) {
+      m.replyTo().tell(new InvalidSpec(parsed.problems()));
+      return this;
+    }
+    getContext().ask(DeviceRegistry.Devices.class, registry, settings.askTimeout(), DeviceRegistry.GetDevices::new,
+        (devices, ex) -> devices != null ? new CalDevicesForSubmit(m, parsed.spec(), devices.devices(), null)
+            : new CalDevicesForSubmit(m, parsed.spec(), null, "device registry did not answer: " + ex.getMessage()));
+    return this;
+  }
+
+  private Behavior<Command> onCalDevicesForSubmit(CalDevicesForSubmit m) {
+    if (m.devices() == null) {
+      m.submit().replyTo().tell(new Unavailable(m.failure()));
+      return this;
+    }
+    List<Hello> catalogue = m.devices().stream().filter(DeviceView::capabilitiesKnown).map(this::hello).toList();
+    getContext().ask(PowerKeeper.Meters.class, registry, settings.askTimeout(),
+        r -> new DeviceRegistry.ToPower(new PowerKeeper.ListMeters(r)),
+        (meters, ex) -> meters != null ? new CalMetersForSubmit(m.submit(), m.spec(), catalogue, meters.meters(), null)
+            : new CalMetersForSubmit(m.submit(), m.spec(), catalogue, null, "power keeper did not answer: " + ex.getMessage()));
+    return this;
+  }
+
+  private Behavior<Command> onCalMetersForSubmit(CalMetersForSubmit m) {
+    ActorRef<SubmitReply> replyTo = m.submit().replyTo();
+    if (m.meters() == null) {
+      replyTo.tell(new Unavailable(m.failure()));
+      return this;
+    }
+    CalibrationSubmissions.Resolution res = CalibrationSubmissions.resolve(m.spec(), m.catalogue(), m.meters());
+    if (!res.ok()) {
+      replyTo.tell(new Unresolvable(res.unknownDevices(), res.unknownModels(), res.unknownTargets(), res.problems()));
+      return this;
+    }
+    String runId;
+    do {
+      runId = ResultBundle.runId(m.spec().name(), clock.instant(), random);
+    } while (all.containsKey(runId));
+    List<String> devices = List.of(res.device().deviceId());
+    Run run = new Run(runId, null, List.of(res.device()), devices, devices, Map.of(), nowNs());
+    run.cal = m.spec();
+    run.calSpecJson = m.submit().specJson();
+    run.calMeter = res.meterId();
+    all.put(runId, run);
+    getContext().getLog().info("Experiment {} queued: calibration of {} against meter {}", runId, devices, res.meterId());
+    startWhatCan();
+    replyTo.tell(new Accepted(run.view(false)));
+    return this;
+  }
+
   private Behavior<Command> onGet(GetExperiment m) {
     Run run = all.get(m.runId());
     m.replyTo().tell(run == null ? new NotFound(m.runId()) : new Found(run.view(true)));
@@ -385,6 +478,10 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
       run.finishedNs = nowNs();
       getContext().getLog().info("Experiment {} cancelled while queued: {}", run.runId, reason);
       publish(run, true);
+    } else if (run.status == ExperimentStatus.RUNNING && run.calActor != null) {
+      run.phase = "cancelling";
+      run.calActor.tell(new CalibrationRun.Cancel(reason));
+      publish(run, false);
     } else if (run.status == ExperimentStatus.RUNNING && run.recActor != null) {
       run.phase = "cancelling";
       run.recActor.tell(new RecSchedRun.Cancel(reason));
@@ -501,6 +598,26 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
     run.phase = "starting";
     run.waitingFor = List.of();
     run.startedNs = nowNs();
+    if (run.cal != null) {
+      java.time.Duration coverWait = getContext().getSystem().settings().config()
+          .withFallback(com.typesafe.config.ConfigFactory.defaultReference())
+          .getDuration("testbed.orchestrator.calibration.cover-wait");
+      CalibrationRun.Setup cs = new CalibrationRun.Setup(run.runId, run.cal, run.calSpecJson, run.hellos.get(0), run.calMeter,
+          settings.experimentsDir(), settings.experiments().progressInterval(), settings.askTimeout(),
+          settings.job().replyGrace(), coverWait);
+      Behavior<CalibrationRun.Command> behavior = runs.createCalibration(cs, getContext().getSelf());
+      if (behavior == null) {
+        run.status = ExperimentStatus.FAILED;
+        run.error = "calibration experiments are not wired in this orchestrator";
+        run.phase = "done";
+        finish(run);
+        return;
+      }
+      run.calActor = getContext().spawn(behavior, "run-" + run.runId);
+      getContext().watchWith(run.calActor, new RunStopped(run.runId));
+      publish(run, false);
+      return;
+    }
     if (run.rec != null) {
       List<String> endpoints = run.hellos.stream().map(Hello::endpoint).toList();
       RecSchedRun.Setup rs = new RecSchedRun.Setup(run.runId, run.rec, run.driven, endpoints, run.hellos,

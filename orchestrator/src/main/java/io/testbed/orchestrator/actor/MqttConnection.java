@@ -288,6 +288,10 @@ public final class MqttConnection {
       return;
     }
     ctx.getLog().debug("Received {} from {}", msg.getClass().getSimpleName(), t.deviceId());
+    if (command instanceof DeviceTwin.PowerReceived p) {
+      // the device's own (modelled) power, kept apart from bridge meters for calibration windows
+      registry.tell(new DeviceRegistry.ToPower(new PowerKeeper.DevicePower(p.batch())));
+    }
     registry.tell(new DeviceRegistry.Deliver(t.deviceId(), command));
   }
 

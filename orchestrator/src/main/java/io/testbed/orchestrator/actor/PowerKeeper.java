@@ -11,6 +11,7 @@ import io.testbed.orchestrator.policy.energy.EnergyIntegrator;
 import io.testbed.orchestrator.policy.energy.EnergyResult;
 import io.testbed.orchestrator.policy.energy.MeterRing;
 import io.testbed.orchestrator.policy.energy.MeteredEnergy;
+import io.testbed.orchestrator.policy.energy.WindowPower;
 import io.testbed.orchestrator.port.TelemetryPoint;
 import io.testbed.orchestrator.port.TelemetrySink;
 import io.testbed.protocol.ClockEcho;
@@ -66,7 +67,9 @@ public final class PowerKeeper extends AbstractBehavior<PowerKeeper.Command> {
     @JsonSubTypes.Type(value = GetEnergies.class, name = "get-energies"),
     @JsonSubTypes.Type(value = GetRunEnergies.class, name = "get-run-energies"),
     @JsonSubTypes.Type(value = ProbeTick.class, name = "probe-tick"),
-    @JsonSubTypes.Type(value = AnnotateDeadline.class, name = "annotate-deadline")
+    @JsonSubTypes.Type(value = AnnotateDeadline.class, name = "annotate-deadline"),
+    @JsonSubTypes.Type(value = DevicePower.class, name = "device-power"),
+    @JsonSubTypes.Type(value = GetWindowPower.class, name = "get-window-power")
   })
   public sealed interface Command extends JsonSerializable {}
 
@@ -108,6 +111,27 @@ public final class PowerKeeper extends AbstractBehavior<PowerKeeper.Command> {
 
   /** @param pending inferences of the run still waiting for their meter's samples */
   public record RunEnergies(String run, List<EnergyView> energies, int pending) implements JsonSerializable {}
+
+  /** The device's own (modelled) power samples, as its twin received them on {@code .../telemetry/power}. */
+  public record DevicePower(PowerSampleBatch batch) implements Command {}
+
+  /**
+   * Mean power over a window on the orchestrator's clock (a calibration step), from the meter ({@code meterId}; null:
+   * the one bound to the device) and from the device's own power samples. Answers {@link WindowPowers}.
+   */
+  public record GetWindowPower(String deviceId, String meterId, long fromNs, long toNs, ActorRef<WindowPowers> replyTo)
+      implements Command {}
+
+  /**
+   * Answer to {@link GetWindowPower}.
+   *
+   * @param meterId the meter used; null when none is known or bound
+   * @param meterSource its batches' source ({@code metered} or {@code modelled})
+   * @param deviceOffsetNs orchestrator minus device clock at the window's middle; null before the device's first echo
+   * @param alignmentUncertaintyNs both clocks' uncertainty, root sum square (NaN when either is unknown)
+   */
+  public record WindowPowers(String deviceId, String meterId, String meterSource, WindowPower metered,
+      WindowPower device, Double deviceOffsetNs, double alignmentUncertaintyNs) implements JsonSerializable {}
 
   private record ProbeTick() implements Command {}
 
@@ -168,6 +192,7 @@ public final class PowerKeeper extends AbstractBehavior<PowerKeeper.Command> {
   private final Map<String, SentProbe> sentProbes = new LinkedHashMap<>();
   private final Map<String, Pending> pending = new LinkedHashMap<>();
   private final Map<String, Deque<MeteredEnergy.Window>> recentWindows = new HashMap<>();
+  private final Map<String, MeterRing> devicePower = new HashMap<>();
   private long probeSeq;
   private long annotateSeq;
 
@@ -205,6 +230,8 @@ public final class PowerKeeper extends AbstractBehavior<PowerKeeper.Command> {
           return this;
         })
         .onMessage(Bind.class, this::onBind)
+        .onMessage(DevicePower.class, this::onDevicePower)
+        .onMessage(GetWindowPower.class, this::onWindowPower)
         .onMessage(ListClocks.class, m -> {
           m.replyTo().tell(new Clocks(sources.values().stream().map(PowerKeeper::clockView).toList()));
           return this;
@@ -246,6 +273,43 @@ public final class PowerKeeper extends AbstractBehavior<PowerKeeper.Command> {
       ctx.getLog().warn("Meter {}: {} samples dropped so far (duplicated or earlier timestamps)", b.meterId(), dropped);
     }
     tryPending(false);
+    return this;
+  }
+
+  private Behavior<Command> onDevicePower(DevicePower m) {
+    devicePower.computeIfAbsent(m.batch().deviceId(), d -> new MeterRing(settings.ringHorizon().toNanos()))
+        .add(m.batch().samples());
+    return this;
+  }
+
+  private Behavior<Command> onWindowPower(GetWindowPower m) {
+    Meter meter = m.meterId() != null ? meters.get(m.meterId()) : meterOf(m.deviceId()).orElse(null);
+    Optional<ClockSync.Estimate> deviceClock = Optional.ofNullable(sources.get("device:" + m.deviceId()))
+        .flatMap(s -> s.sync.estimate());
+    Optional<ClockSync.Estimate> meterClock = meter == null ? Optional.empty()
+        : Optional.ofNullable(sources.get("meter:" + meter.id)).flatMap(s -> s.sync.estimate());
+    WindowPower metered;
+    if (meter == null) {
+      metered = new WindowPower(null, 0, false, m.meterId() != null ? "meter '" + m.meterId() + "' has sent no samples"
+          : "no meter is bound to device '" + m.deviceId() + "'");
+    } else if (meterClock.isEmpty()) {
+      metered = new WindowPower(null, 0, false, "no clock estimate of meter '" + meter.id + "' yet: its samples cannot be aligned");
+    } else {
+      metered = WindowPower.of(meter.ring.samples(), meterClock.get(), m.fromNs(), m.toNs());
+    }
+    MeterRing own = devicePower.get(m.deviceId());
+    WindowPower device = own == null ? new WindowPower(null, 0, false, "device '" + m.deviceId() + "' has sent no power samples")
+        : WindowPower.of(own.samples(), deviceClock.orElse(null), m.fromNs(), m.toNs());
+    if (own != null && deviceClock.isEmpty() && device.meanW() != null) {
+      device = new WindowPower(device.meanW(), device.samplesInWindow(), device.covered(),
+          (device.note().isEmpty() ? "" : device.note() + "; ") + "device clock not estimated: its timestamps taken as the orchestrator's");
+    }
+    long mid = m.fromNs() + (m.toNs() - m.fromNs()) / 2;
+    Double offset = deviceClock.map(e -> (double) (e.correct(mid) - mid)).orElse(null);
+    double sigma = deviceClock.isPresent() && meterClock.isPresent()
+        ? Math.hypot(deviceClock.get().uncertaintyNs(), meterClock.get().uncertaintyNs()) : Double.NaN;
+    m.replyTo().tell(new WindowPowers(m.deviceId(), meter == null ? null : meter.id,
+        meter == null || meter.source == null ? null : meter.source.wireName(), metered, device, offset, sigma));
     return this;
   }
 
