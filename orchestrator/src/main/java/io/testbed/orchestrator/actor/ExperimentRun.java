@@ -132,6 +132,11 @@ public final class ExperimentRun extends AbstractBehavior<ExperimentRun.Command>
   private String abortReason;
   private final TimerScheduler<Command> timers;
   private boolean ended;
+  /** Every answered query with what its {@code query} point was written from, to add the meter's energy at the end. */
+  private final java.util.Queue<AnsweredQuery> answered = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  private record AnsweredQuery(int repetition, QueryRecord record, long repetitionStartEpochNs, String model, String policy,
+      String correlationId) {}
 
   private ExperimentRun(
       ActorContext<Command> ctx,
@@ -225,13 +230,49 @@ public final class ExperimentRun extends AbstractBehavior<ExperimentRun.Command>
     try {
       Path dir = ResultBundle.write(setup.bundleRoot(), contents);
       injector.writeTo(dir);
-      RunEnergyExport.write(registry, scheduler, setup.runId(), dir, Duration.ofSeconds(3));
+      List<io.testbed.orchestrator.model.EnergyView> energies =
+          RunEnergyExport.fetchAndWrite(registry, scheduler, setup.runId(), dir, Duration.ofSeconds(3));
+      if (!energies.isEmpty()) addMeteredEnergy(dir, contents, energies);
       if (comparison != null) comparison.writeReport(dir);
       JsonNode summary = SpecJson.mapper().readTree(dir.resolve(ResultBundle.SUMMARY).toFile());
       return new RunnerEnded(dir.toAbsolutePath().toString(), contents.aggregate().result(), summary, null);
     } catch (java.io.IOException e) {
       return new RunnerEnded(null, contents.aggregate().result(), null, "cannot write the result bundle: " + e.getMessage());
     }
+  }
+
+  /**
+   * The meter's per-inference energies, joined to the queries by correlation id: {@code queries.csv} rewritten with
+   * the {@code metered*} columns, and each such query's {@code query} point written again (same series and time, so
+   * InfluxDB merges the fields into it) with {@code meteredEnergyJ}, {@code meteredEnergyUncertaintyJ},
+   * {@code meteredEnergyMethod}, {@code meteredEnergySource} and {@code meter}.
+   */
+  private void addMeteredEnergy(Path dir, BundleContents contents, List<io.testbed.orchestrator.model.EnergyView> energies)
+      throws java.io.IOException {
+    Map<String, io.testbed.orchestrator.model.EnergyView> byCorrelation = new java.util.HashMap<>();
+    for (io.testbed.orchestrator.model.EnergyView e : energies) byCorrelation.put(e.correlationId(), e);
+    Map<Integer, Map<Long, io.testbed.experiments.bundle.MeteredQueryEnergy>> metered = new java.util.TreeMap<>();
+    for (AnsweredQuery q : answered) {
+      io.testbed.orchestrator.model.EnergyView e = byCorrelation.get(q.correlationId());
+      if (e == null) continue;
+      io.testbed.experiments.bundle.MeteredQueryEnergy m = new io.testbed.experiments.bundle.MeteredQueryEnergy(e.meterId(),
+          e.energyJ(), e.energyUncertaintyJ(), e.energyMethod(), e.energySource());
+      metered.computeIfAbsent(q.repetition(), k -> new java.util.HashMap<>()).put(q.record().queryId(), m);
+      io.testbed.orchestrator.port.TelemetryPoint base = Measurements.query(q.record(), q.repetitionStartEpochNs(),
+          setup.runId(), q.model(), scenario, q.repetition(), q.policy());
+      Map<String, Number> fields = new LinkedHashMap<>();
+      if (m.energyJ() != null) fields.put("meteredEnergyJ", m.energyJ());
+      if (m.uncertaintyJ() != null) fields.put("meteredEnergyUncertaintyJ", m.uncertaintyJ());
+      Map<String, String> text = new LinkedHashMap<>();
+      text.put("meteredEnergyMethod", m.method());
+      if (m.source() != null) text.put("meteredEnergySource", m.source());
+      text.put("meter", m.meterId());
+      sink.write(new io.testbed.orchestrator.port.TelemetryPoint(base.measurement(), base.tags(), fields, text, base.timestampNs()));
+    }
+    if (metered.isEmpty() || comparison != null) return; // AutoScale writes a queries.csv per policy, without meter columns
+    Map<Integer, List<QueryRecord>> records = new LinkedHashMap<>();
+    contents.repetitions().forEach(r -> records.put(r.index(), r.records()));
+    io.testbed.experiments.bundle.QueryCsv.write(dir.resolve(ResultBundle.QUERIES), records, metered);
   }
 
   private Behavior<Command> onCancel(Cancel m) {
@@ -382,6 +423,10 @@ public final class ExperimentRun extends AbstractBehavior<ExperimentRun.Command>
       if (!r.succeeded()) live.failed.incrementAndGet();
       FleetSut sut = live.sut;
       String model = sut == null ? null : sut.completed(r);
+      String correlationId = sut == null ? null : sut.correlationId(r.queryId());
+      if (correlationId != null) {
+        answered.add(new AnsweredQuery(live.repetition, r, live.repetitionStartEpochNs, model, currentPolicy().name(), correlationId));
+      }
       sink.write(Measurements.query(r, live.repetitionStartEpochNs, setup.runId(), model, scenario, live.repetition,
           currentPolicy().name()));
     }

@@ -55,6 +55,7 @@ public final class FleetSut implements SystemUnderTest {
   private final Set<String> lost = ConcurrentHashMap.newKeySet();
   private final Map<Long, Placed> placed = new ConcurrentHashMap<>();
   private final Map<Long, InferenceResult> results = new ConcurrentHashMap<>();
+  private final Map<Long, String> correlationIds = new ConcurrentHashMap<>();
 
   private record Placed(TargetPolicy.QueryContext context, TargetPolicy.Decision decision) {}
 
@@ -104,6 +105,9 @@ public final class FleetSut implements SystemUnderTest {
     return p.decision().model();
   }
 
+  /** The correlation id of the inference that answered a query (joins it to its metered energy); null when none did. */
+  public String correlationId(long queryId) { return correlationIds.get(queryId); }
+
   /** Each experiment device's last heartbeat, from its twin (a device whose twin does not answer in 1 s is absent). */
   private Map<String, io.testbed.protocol.Heartbeat> lastHeartbeats() {
     Map<String, io.testbed.protocol.Heartbeat> out = new java.util.HashMap<>();
@@ -127,6 +131,7 @@ public final class FleetSut implements SystemUnderTest {
 
   private QueryOutcome outcome(long queryId, TargetPolicy.Decision d, InferenceResult r) {
     results.put(queryId, r);
+    correlationIds.put(queryId, r.correlationId());
     if (r.outcome() == Outcome.OK) {
       QueryOutcome ok = QueryOutcome.ok(d.deviceId(), d.target()).withDigest(r.outputDigest());
       return r.energyJ() == null ? ok : ok.withEnergy(r.energyJ(), r.energySource());

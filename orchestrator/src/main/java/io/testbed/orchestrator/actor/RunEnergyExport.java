@@ -32,6 +32,12 @@ public final class RunEnergyExport {
   /** Returns the number of rows written (0: no file). */
   public static int write(ActorRef<DeviceRegistry.Command> registry, Scheduler scheduler, String runId, Path bundleDir,
       Duration wait) throws IOException {
+    return fetchAndWrite(registry, scheduler, runId, bundleDir, wait).size();
+  }
+
+  /** As {@link #write}, returning the energies written (empty: no file). */
+  public static List<EnergyView> fetchAndWrite(ActorRef<DeviceRegistry.Command> registry, Scheduler scheduler, String runId,
+      Path bundleDir, Duration wait) throws IOException {
     long deadline = System.nanoTime() + wait.toNanos();
     PowerKeeper.RunEnergies e;
     try {
@@ -44,14 +50,14 @@ public final class RunEnergyExport {
       }
     } catch (InterruptedException ex) {
       Thread.currentThread().interrupt();
-      return 0;
+      return List.of();
     } catch (ExecutionException | TimeoutException ex) {
       LOG.warn("Run {}: no {} in the bundle: the power keeper did not answer ({})", runId, FILE, ex.toString());
-      return 0;
+      return List.of();
     }
-    if (e.energies().isEmpty()) return 0;
+    if (e.energies().isEmpty()) return List.of();
     Files.writeString(bundleDir.resolve(FILE), csv(e.energies()), StandardCharsets.UTF_8);
-    return e.energies().size();
+    return e.energies();
   }
 
   static String csv(List<EnergyView> rows) {

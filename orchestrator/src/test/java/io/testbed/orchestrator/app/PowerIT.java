@@ -166,6 +166,19 @@ class PowerIT {
       assertThat(lines.length - 1).isGreaterThanOrEqualTo(4).isEqualTo(rest.get("/api/v1/energy/" + runId).json().size());
       assertThat(lines[1]).contains(",phone-p,phone-p-ina,mobilenet,cpu,").contains(",integrated,metered,");
       System.out.println("PowerIT experiment " + runId + ": " + queries + " queries, " + (lines.length - 1) + " energy rows");
+      // ... and queries.csv and the query points carry each query's metered energy beside the device's own figure
+      java.util.List<String> queryRows = Files.readAllLines(Path.of(rest.get("/api/v1/experiments/" + runId).json()
+          .path("bundle").asText()).resolve("queries.csv"));
+      assertThat(queryRows.get(0)).endsWith(",energyJ,energySource,digest,meteredEnergyJ,meteredEnergyUncertaintyJ,"
+          + "meteredEnergyMethod,meteredEnergySource,meter");
+      assertThat(queryRows.stream().skip(1).filter(r -> r.contains(",ok,"))).isNotEmpty()
+          .allSatisfy(r -> assertThat(r).contains(",modelled,").endsWith(",integrated,metered,phone-p-ina"));
+      long okQueries = queryRows.stream().skip(1).filter(r -> r.contains(",ok,")).count();
+      // written again at the end with the same series and time: InfluxDB merges the meter's fields into each point
+      await().atMost(Duration.ofSeconds(15)).until(() ->
+          count(influx, "query", "meteredEnergyJ", "\"run\"='" + runId + "' AND \"ok\"=1") == okQueries);
+      assertThat(count(influx, "query", "latencyMs", "\"run\"='" + runId + "'")).isEqualTo(queryRows.size() - 1);
+      assertThat(count(influx, "query", "meteredEnergyUncertaintyJ", "\"run\"='" + runId + "' AND \"energyJ\" > 0")).isEqualTo(okQueries);
 
       // binding over REST: token, unknown device, unknown meter, re-bind and back
       assertThat(put(o, "/api/v1/meters/phone-p-ina/binding", "{\"deviceId\":\"phone-p\"}", null).statusCode()).isEqualTo(401);
