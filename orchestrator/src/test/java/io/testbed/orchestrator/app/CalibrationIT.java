@@ -10,14 +10,12 @@ import com.typesafe.config.ConfigFactory;
 import io.testbed.agent.app.DeviceAgent;
 import io.testbed.agent.app.RunningAgent;
 import io.testbed.agent.config.AgentSettings;
-import io.testbed.agent.config.ProfileOverlay;
 import io.testbed.experiments.cli.ResultTable;
 import io.testbed.orchestrator.RestClient;
 import io.testbed.power.app.PowerBridge;
 import io.testbed.testsupport.Mosquitto;
 import io.testbed.testsupport.RealServers;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -166,15 +164,14 @@ class CalibrationIT {
         assertThat(energy).contains(",phone-cal,phone-cal-host,mobilenet,cpu,");
         RestClient.Raw conf = rest.raw("/api/v1/experiments/" + runId + "/files/profile-fit.conf");
         assertThat(conf.status()).isEqualTo(200);
-        Path fitFile = dir.resolve("profile-fit.conf");
-        Files.write(fitFile, conf.body());
-        // ... which the agent loads: its profile now has the fitted idle and busy power
-        AgentSettings fitted = AgentSettings.fromConfig(ProfileOverlay.load(
-            ConfigFactory.parseMap(Map.of("testbed.agent.profile", "phone")).withFallback(ConfigFactory.load()).resolve(), fitFile));
-        assertThat(fitted.profile().idleW()).isCloseTo(Math.max(0, idle), within(1e-4));
-        assertThat(fitted.profile().target("gpu").orElseThrow().busyW(null))
-            .isCloseTo(Math.max(0, fit.path("k").path("gpu").path("busyW").asDouble()), within(1e-4));
-        assertThat(fitted.profile().target("cpu").orElseThrow().busyW()).hasSize(4);
+        // ... in the shape of the agent's profiles (device-agents ProfileOverlayTest loads such a file into an agent)
+        com.typesafe.config.Config fitConf = ConfigFactory.parseString(new String(conf.body(), StandardCharsets.UTF_8))
+            .getConfig("testbed.agent.profiles.phone");
+        assertThat(fitConf.getDouble("power.idle-w")).isCloseTo(Math.max(0, idle), within(1e-4));
+        List<? extends com.typesafe.config.Config> targets = fitConf.getConfigList("targets");
+        assertThat(targets).extracting(t -> t.getString("id")).containsExactly("cpu", "gpu");
+        assertThat(targets.get(1).getDoubleList("busy-w")).singleElement().satisfies(w ->
+            assertThat(w).isCloseTo(Math.max(0, fit.path("k").path("gpu").path("busyW").asDouble()), within(1e-4)));
       }
     } finally {
       o.stop().toCompletableFuture().get();
