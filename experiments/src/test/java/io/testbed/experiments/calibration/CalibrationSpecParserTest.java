@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class CalibrationSpecParserTest {
 
   @Test
-  void theExampleParsesIntoAnIdleStepAndFourLevelsPerModel() throws Exception {
+  void theExampleParsesIntoAnIdleStepAndFourLevelsPerModelAndTarget() throws Exception {
     List<Path> examples;
     try (Stream<Path> s = Files.list(Path.of("examples"))) {
       examples = s.filter(p -> p.getFileName().toString().startsWith("calibration-")).sorted().toList();
@@ -31,12 +31,13 @@ class CalibrationSpecParserTest {
     assertThat(spec.device()).isEqualTo("phone-1");
     assertThat(spec.meter()).isNull();
     List<CalibrationSpec.Step> steps = spec.steps();
-    assertThat(steps).hasSize(9);
+    assertThat(steps).hasSize(1 + 2 * 2 * 4);
     assertThat(steps.get(0).idle()).isTrue();
     assertThat(steps.get(0).label()).isEqualTo("idle");
     assertThat(steps.get(1)).isEqualTo(new CalibrationSpec.Step(2, "mobilenet", "cpu", 0.25));
-    assertThat(steps.get(8).label()).isEqualTo("mlp/cpu@100%");
-    assertThat(spec.allTargets()).containsExactly("cpu");
+    assertThat(steps.get(5)).isEqualTo(new CalibrationSpec.Step(6, "mobilenet", "gpu", 0.25));
+    assertThat(steps.get(16).label()).isEqualTo("resnet/gpu@100%");
+    assertThat(spec.allTargets()).containsExactly("cpu", "gpu");
   }
 
   @Test
