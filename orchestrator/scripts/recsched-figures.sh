@@ -9,7 +9,8 @@
 # Needs: a build of this module and of experiments in BUILD (mvn -o verify -pl experiments,orchestrator
 # -Dtb.build=BUILD; no mvn install: the script puts experiments/BUILD's jar over the one from ~/.m2, and, when
 # present, cloud-agents/BUILD's and inference/BUILD's jars over the launcher's for the agents), the launcher build
-# (launcher/target/lib), curl, python3. Env: BUILD (target), REC_WORKERS (2), REC_SHARE_TABLES (true), HTTP_PORT
+# (launcher/target/lib), curl, python3. Env: BUILD (target), REC_WORKERS (2), REC_INSTANCES (1: co-located copies of
+# each model per agent, fixed at agent start: a co-location sweep reruns this script per N), REC_SHARE_TABLES (true), HTTP_PORT
 # (18080), BROKER_PORT (18830). Writes OUT/load.log (uptime every 30 s during the run) and OUT/rss.txt (the agents'
 # resident memory once warm).
 set -euo pipefail
@@ -21,6 +22,7 @@ REC_SHARE_TABLES=${REC_SHARE_TABLES:-true}
 HTTP_PORT=${HTTP_PORT:-18080}
 BROKER_PORT=${BROKER_PORT:-18830}
 REC_WORKERS=${REC_WORKERS:-2}
+REC_INSTANCES=${REC_INSTANCES:-1}
 MODELS=$(python3 -c "import json,sys; print(','.join(json.load(open('$SPEC'))['models']))")
 mkdir -p "$OUT"
 CP_FILE="$OUT/orchestrator-cp.txt"
@@ -54,7 +56,7 @@ API=http://127.0.0.1:$HTTP_PORT/api/v1
 for i in $(seq 1 60); do curl -sf "$API/health" > /dev/null && break; sleep 1; done
 for id in cloud-1 cloud-2; do
   TESTBED_CLOUD_REC_SHARE_TABLES=$REC_SHARE_TABLES java -cp "$LAUNCH_CP" io.testbed.launcher.Testbed cloud-agent --id "$id" --profile cloud --models mlp --no-cpu-cap \
-    --broker "tcp://127.0.0.1:$BROKER_PORT" --http-port 0 --rec-models "$MODELS" --rec-workers "$REC_WORKERS" \
+    --broker "tcp://127.0.0.1:$BROKER_PORT" --http-port 0 --rec-models "$MODELS" --rec-workers "$REC_WORKERS" --rec-instances "$REC_INSTANCES" \
     > "$OUT/$id.log" 2>&1 &
   PIDS+=($!)
 done
@@ -69,7 +71,7 @@ for i in $(seq 1 300); do
   sleep 1
 done
 for i in 1 2; do
-  echo "cloud-$i pid ${PIDS[$i]}: $(grep VmRSS /proc/${PIDS[$i]}/status) (warm, share-tables $REC_SHARE_TABLES, $REC_WORKERS workers, $MODELS)"
+  echo "cloud-$i pid ${PIDS[$i]}: $(grep VmRSS /proc/${PIDS[$i]}/status) (warm, share-tables $REC_SHARE_TABLES, $REC_WORKERS workers, $REC_INSTANCES instances, $MODELS)"
 done > "$OUT/rss.txt"
 cat "$OUT/rss.txt" >&2
 ( while :; do echo "$(date -u +%H:%M:%S) $(uptime)"; sleep 30; done ) > "$OUT/load.log" 2>&1 &

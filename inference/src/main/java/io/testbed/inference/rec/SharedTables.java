@@ -20,8 +20,11 @@ import org.slf4j.LoggerFactory;
  * One copy of each recommendation model's embedding tables for several ONNX Runtime sessions: the tables (the graph's
  * {@value #TABLE_PREFIX}* initializers) are copied once per model build into direct buffers, wrapped as tensors and
  * handed to each session with {@code SessionOptions.addInitializer}, so ONNX Runtime uses them in place instead of
- * deserialising a private copy per session (N workers then hold the tables once, not N times). Thread-safe; close it
- * only after every session created with it (the tensors must outlive them).
+ * deserialising a private copy per session (N workers then hold the tables once, not N times). A session is still
+ * created from the whole graph (ONNX Runtime refuses an initializer without its data, and checks that external data
+ * exists as a file), so each creation parses a transient copy of the tables, which ONNX Runtime frees but the C
+ * allocator may keep (cloud-agents README, "Memory"). Thread-safe; close it only after every session created with it
+ * (the tensors must outlive them).
  */
 public final class SharedTables implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SharedTables.class);
