@@ -281,4 +281,46 @@ class PowerKeeperTest {
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> sink.recent(Measurements.INFERENCE).size() >= n);
     return sink.recent(Measurements.INFERENCE);
   }
+
+  PowerKeeper.WindowPowers windowPower(ActorRef<PowerKeeper.Command> keeper, String device, String meter, long from, long to) {
+    TestProbe<PowerKeeper.WindowPowers> r = testKit.createTestProbe(PowerKeeper.WindowPowers.class);
+    keeper.tell(new PowerKeeper.GetWindowPower(device, meter, from, to, r.ref()));
+    return r.receiveMessage();
+  }
+
+  @Test
+  void aCalibrationWindowGetsTheMetersAndTheDevicesOwnMeanPowerOnOneClock() {
+    long deviceOffset = 5_000_000L;
+    long meterOffset = -3_000_000L;
+    ActorRef<PowerKeeper.Command> keeper = syncedKeeper(ConfigFactory.empty(), deviceOffset, meterOffset, 1000, 3.0);
+    long ref = clock.ns.get();
+    // the meter: 1 W for the first second, 3 W for the next, on its own clock
+    List<PowerSample> meter = new ArrayList<>(constant(1.0, 1000, ref + meterOffset, ref + 999_000_000L + meterOffset));
+    meter.addAll(constant(3.0, 1000, ref + 1_000_000_000L + meterOffset, ref + 2_000_000_000L + meterOffset));
+    keeper.tell(new PowerKeeper.MeterBatch(batch("ina-1", "phone-1", 1000, meter)));
+    // the device's own modelled power at 10 Hz on its clock, under the SAME meter id as a bridge meter could have
+    keeper.tell(new PowerKeeper.DevicePower(new PowerSampleBatch(SchemaVersion.CURRENT, "phone-1", ref, "ina-1",
+        PowerSource.MODELLED, 10, constant(0.6, 10, ref + deviceOffset, ref + 2_000_000_000L + deviceOffset))));
+
+    PowerKeeper.WindowPowers w = windowPower(keeper, "phone-1", null, ref + 1_000_000_000L, ref + 2_000_000_000L);
+    assertThat(w.meterId()).isEqualTo("ina-1");
+    assertThat(w.meterSource()).isEqualTo("metered");
+    assertThat(w.metered().meanW()).isCloseTo(3.0, within(1e-9)); // the 1 W second lies outside once corrected
+    assertThat(w.metered().samplesInWindow()).isEqualTo(1001);
+    assertThat(w.metered().covered()).isTrue();
+    assertThat(w.device().meanW()).isCloseTo(0.6, within(1e-9)); // not mixed with the meter's samples
+    assertThat(w.device().samplesInWindow()).isEqualTo(11);
+    assertThat(w.deviceOffsetNs()).isCloseTo(-deviceOffset, within(1.0)); // orchestrator minus device
+    assertThat(w.alignmentUncertaintyNs()).isCloseTo(Math.hypot(100_000, 100_000), within(1.0));
+    // the window straddling the step: the time-weighted mean
+    assertThat(windowPower(keeper, "phone-1", "ina-1", ref + 500_000_000L, ref + 1_500_000_000L).metered().meanW())
+        .isCloseTo(2.0, within(2e-3));
+
+    PowerKeeper.WindowPowers none = windowPower(keeper, "phone-2", null, ref, ref + 1_000_000_000L);
+    assertThat(none.meterId()).isNull();
+    assertThat(none.metered().meanW()).isNull();
+    assertThat(none.metered().note()).contains("no meter is bound to device 'phone-2'");
+    assertThat(none.device().note()).contains("has sent no power samples");
+    assertThat(none.deviceOffsetNs()).isNull();
+  }
 }
