@@ -96,6 +96,18 @@ class RecSchedReportsTest {
   }
 
   @Test
+  void aFailedWindowIsDrawnAtFiveTimesTheSlaNotOffTheChart() {
+    RecSchedReport base = sample();
+    RecSchedReport r = new RecSchedReport(base.type(), base.runId(), base.name(), base.verdict(), null, 1, base.servers(),
+        base.warmups(), base.models(), List.of(new RecSchedReport.WindowRow("dlrm-rmc1", "deeprecsched", 1, 1.5, 5, 40, 60, 16, null, 64, 0, 0),
+            new RecSchedReport.WindowRow("dlrm-rmc1", "deeprecsched", 1, 3.0, 8, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 16, null, 60, 4, 4)),
+        List.of());
+    var chart = RecSchedReports.p95Chart(r);
+    double[] ys = chart.getSeriesMap().get("dlrm-rmc1 deeprecsched p95 ms").getYData();
+    assertThat(ys).containsExactly(40.0, 500.0); // SLA 100 ms
+  }
+
+  @Test
   void theCliResultTablePicksTheRecSchedTableByType() {
     var json = SpecJson.mapper().valueToTree(sample());
     assertThat(ResultTable.render(json)).isEqualTo(RecSchedReports.render(sample()));
