@@ -221,7 +221,11 @@ public final class MqttConnection {
   }
 
   private Behavior<Command> onPublished(Published m) {
-    if (m.failure() != null) ctx.getLog().warn("Publish to {} failed: {}", m.publish().topic(), m.failure());
+    if (m.failure() != null && port.closed()) {
+      ctx.getLog().debug("Publish to {} dropped: the connection is closing ({})", m.publish().topic(), m.failure());
+    } else if (m.failure() != null) {
+      ctx.getLog().warn("Publish to {} failed: {}", m.publish().topic(), m.failure());
+    }
     if (m.publish().replyTo() != null) m.publish().replyTo().tell(new PublishResult(m.publish().topic(), m.failure()));
     return Behaviors.same();
   }

@@ -50,6 +50,9 @@ public interface MqttPort {
   /** Disconnects and releases the client; completes when done. */
   CompletionStage<Result> disconnect();
 
+  /** Whether {@link #disconnect()} was called: publishes failing from then on are the shutdown's, not errors. */
+  default boolean closed() { return false; }
+
   /** The broker URL, for logs and health. */
   String url();
 }

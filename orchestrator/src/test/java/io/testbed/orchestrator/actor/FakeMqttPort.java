@@ -16,6 +16,8 @@ final class FakeMqttPort implements MqttPort {
   final AtomicInteger connectAttempts = new AtomicInteger();
   volatile int failConnects;
   volatile boolean connected;
+  volatile boolean failPublishes;
+  volatile boolean closed;
   volatile Listener listener;
 
   @Override
@@ -35,13 +37,17 @@ final class FakeMqttPort implements MqttPort {
 
   @Override
   public CompletionStage<Result> publish(String topic, byte[] payload, int qos, boolean retained) {
-    if (!connected) return done(new Result.Failed("not connected"));
+    if (!connected || failPublishes) return done(new Result.Failed("not connected"));
     published.add(new Published(topic, payload, qos, retained));
     return done(Result.ok());
   }
 
   @Override
+  public boolean closed() { return closed; }
+
+  @Override
   public CompletionStage<Result> disconnect() {
+    closed = true;
     connected = false;
     return done(Result.ok());
   }

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
@@ -50,6 +51,26 @@ class MqttConnectionTest {
     TestProbe<MqttConnection.ConnectionStatus> probe = testKit.createTestProbe(MqttConnection.ConnectionStatus.class);
     c.tell(new MqttConnection.GetStatus(probe.ref()));
     return probe.receiveMessage().connected();
+  }
+
+  @Test
+  void aFailedPublishWarnsUnlessTheConnectionIsClosing() {
+    Started s = start(0);
+    await().atMost(Duration.ofSeconds(5)).until(() -> connected(s.connection()));
+    s.port().failPublishes = true;
+    TestProbe<MqttConnection.PublishResult> result = testKit.createTestProbe(MqttConnection.PublishResult.class);
+    LoggingTestKit.warn("Publish to " + Topics.commands("phone-1") + " failed").expect(testKit.system(), () -> {
+      s.connection().tell(new MqttConnection.Publish(Topics.commands("phone-1"), State.online("phone-1", 1), 1, false, result.ref()));
+      return result.receiveMessage(Duration.ofSeconds(5));
+    });
+    // shutting down (the port was told to disconnect, e.g. by CoordinatedShutdown): the same failure is no warning
+    s.port().closed = true;
+    LoggingTestKit.warn("Publish to").withOccurrences(0).expect(testKit.system(), () -> {
+      s.connection().tell(new MqttConnection.Publish(Topics.commands("phone-1"), State.online("phone-1", 2), 1, false, result.ref()));
+      MqttConnection.PublishResult r = result.receiveMessage(Duration.ofSeconds(5));
+      assertThat(r.failure()).contains("not connected"); // the caller still learns it failed
+      return r;
+    });
   }
 
   @Test

@@ -35,6 +35,7 @@ public final class PahoMqttPort implements MqttPort {
   private static final Logger log = LoggerFactory.getLogger(PahoMqttPort.class);
 
   private final String url;
+  private volatile boolean closed;
   private final OrchestratorSettings.Mqtt settings;
   private final Executor blocking;
   private volatile MqttClient client;
@@ -79,7 +80,11 @@ public final class PahoMqttPort implements MqttPort {
   }
 
   @Override
+  public boolean closed() { return closed; }
+
+  @Override
   public CompletionStage<Result> disconnect() {
+    closed = true;
     return run("disconnect", () -> {
       MqttClient c = client;
       if (c == null) return;
