@@ -1,6 +1,5 @@
 package io.testbed.experiments.calibration;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.testbed.experiments.spec.SpecJson;
 import io.testbed.experiments.spec.SpecProblem;
@@ -33,24 +32,12 @@ public final class CalibrationSpecParser {
   }
 
   /** Whether a JSON document declares {@code "type": "calibration"}. */
-  public static boolean isCalibration(String json) {
-    try {
-      JsonNode tree = SpecJson.mapper().readTree(json);
-      return tree != null && tree.isObject() && CalibrationSpec.TYPE.equals(tree.path("type").asText(null));
-    } catch (JsonProcessingException e) {
-      return false;
-    }
-  }
+  public static boolean isCalibration(String json) { return SpecJson.declaresType(json, CalibrationSpec.TYPE); }
 
   public static Parsed parse(String json) {
-    JsonNode tree;
-    try {
-      tree = SpecJson.mapper().readTree(json);
-    } catch (JsonProcessingException e) {
-      return new Parsed(null, List.of(new SpecProblem("$", "not valid JSON: " + e.getOriginalMessage())));
-    }
-    if (tree == null || tree.isMissingNode()) return new Parsed(null, List.of(new SpecProblem("$", "empty document")));
-    return parse(tree);
+    List<SpecProblem> unreadable = new ArrayList<>();
+    JsonNode tree = SpecJson.readTree(json, unreadable);
+    return tree == null ? new Parsed(null, unreadable) : parse(tree);
   }
 
   public static Parsed parse(JsonNode tree) {

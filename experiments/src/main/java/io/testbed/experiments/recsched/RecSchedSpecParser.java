@@ -38,24 +38,12 @@ public final class RecSchedSpecParser {
   }
 
   /** Whether a JSON document declares {@code "type": "recsched"} (so it is parsed here, not as an inference spec). */
-  public static boolean isRecSched(String json) {
-    try {
-      JsonNode tree = SpecJson.mapper().readTree(json);
-      return tree != null && tree.isObject() && RecSchedSpec.TYPE.equals(tree.path("type").asText(null));
-    } catch (JsonProcessingException e) {
-      return false;
-    }
-  }
+  public static boolean isRecSched(String json) { return SpecJson.declaresType(json, RecSchedSpec.TYPE); }
 
   public static Parsed parse(String json) {
-    JsonNode tree;
-    try {
-      tree = SpecJson.mapper().readTree(json);
-    } catch (JsonProcessingException e) {
-      return new Parsed(null, List.of(new SpecProblem("$", "not valid JSON: " + e.getOriginalMessage())));
-    }
-    if (tree == null || tree.isMissingNode()) return new Parsed(null, List.of(new SpecProblem("$", "empty document")));
-    return parse(tree);
+    List<SpecProblem> unreadable = new ArrayList<>();
+    JsonNode tree = SpecJson.readTree(json, unreadable);
+    return tree == null ? new Parsed(null, unreadable) : parse(tree);
   }
 
   public static Parsed parse(JsonNode tree) {

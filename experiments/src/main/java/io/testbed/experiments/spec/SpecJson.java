@@ -33,15 +33,40 @@ public final class SpecJson {
     public boolean ok() { return problems.isEmpty(); }
   }
 
-  /** Parses and validates JSON text; every problem is reported at once, each naming its field path. */
-  public static Parsed parse(String json) {
+  /** Whether JSON text is an object whose {@code "type"} is {@code type}; false for anything else, unparsable included. */
+  public static boolean declaresType(String json, String type) {
+    try {
+      JsonNode tree = MAPPER.readTree(json);
+      return tree != null && tree.isObject() && type.equals(tree.path("type").asText(null));
+    } catch (JsonProcessingException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The document's tree, or {@code null} with the reason added to {@code problems} (not valid JSON, empty): the
+   * first step of every spec parser.
+   */
+  public static JsonNode readTree(String json, List<SpecProblem> problems) {
     JsonNode tree;
     try {
       tree = MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
-      return new Parsed(null, List.of(new SpecProblem("$", "not valid JSON: " + e.getOriginalMessage())));
+      problems.add(new SpecProblem("$", "not valid JSON: " + e.getOriginalMessage()));
+      return null;
     }
-    if (tree == null || tree.isMissingNode()) return new Parsed(null, List.of(new SpecProblem("$", "empty document")));
+    if (tree == null || tree.isMissingNode()) {
+      problems.add(new SpecProblem("$", "empty document"));
+      return null;
+    }
+    return tree;
+  }
+
+  /** Parses and validates JSON text; every problem is reported at once, each naming its field path. */
+  public static Parsed parse(String json) {
+    List<SpecProblem> unreadable = new java.util.ArrayList<>();
+    JsonNode tree = readTree(json, unreadable);
+    if (tree == null) return new Parsed(null, unreadable);
     List<SpecProblem> problems = SpecValidator.validate(tree);
     if (!problems.isEmpty()) return new Parsed(null, problems);
     try {

@@ -66,13 +66,7 @@ public record ThermalSpec(
   public static ThermalSpec parse(String json) throws IOException { return MAPPER.readValue(json, ThermalSpec.class); }
 
   /** Whether a spec's JSON is a thermal one (its {@code type}). */
-  public static boolean isThermal(String json) {
-    try {
-      return TYPE.equals(MAPPER.readTree(json).path("type").asText());
-    } catch (IOException e) {
-      return false;
-    }
-  }
+  public static boolean isThermal(String json) { return io.testbed.experiments.spec.SpecJson.declaresType(json, TYPE); }
 
   /** The spec with every documented default filled in; call {@link #problems()} first. */
   public ThermalSpec withDefaults() {
