@@ -98,11 +98,13 @@ public record RecSchedReport(
 
   /**
    * One policy's outcome on a model in one round (1-based). {@code offloadThreshold} null = never offload. {@code qps}
-   * is the latency-bounded load (0 when even the lowest grid load missed the SLA: {@code feasible} false).
+   * is the latency-bounded load (0 when even the lowest grid load missed the SLA: {@code feasible} false);
+   * {@code stillClimbing}: the chosen configuration's climb still raised the load in its last windows when they ran
+   * out, so {@code qps} is a lower bound set by the window budget ({@code maxWindows}), not by the SLA.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record PolicyResult(String policy, int round, int batchSize, Integer offloadThreshold, double qps, double p95Ms,
-      double p99Ms, boolean feasible, boolean slaMet, boolean atGridTop, long queries, long failed, long rejected,
+      double p99Ms, boolean feasible, boolean slaMet, boolean atGridTop, boolean stillClimbing, long queries, long failed, long rejected,
       List<Trial> trials) {
     public PolicyResult {
       trials = List.copyOf(trials);

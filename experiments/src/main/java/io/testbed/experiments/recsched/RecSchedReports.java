@@ -58,6 +58,25 @@ public final class RecSchedReports {
     return SpecJson.mapper().readValue(Files.readString(dir.resolve(JSON)), RecSchedReport.class);
   }
 
+  /**
+   * Why DeepRecSched's gain over {@code baseline} on this model is not a policy's gain, or null: it chose the
+   * baseline's own configuration in every round (the ratio compares two climbs of one configuration), or a compared
+   * result is a lower bound set by the window budget.
+   */
+  static String gainCaveat(RecSchedReport.ModelReport m, String baseline) {
+    List<RecSchedReport.PolicyResult> drs = m.policies().stream().filter(p -> p.policy().equals("deeprecsched")).toList();
+    List<RecSchedReport.PolicyResult> base = m.policies().stream().filter(p -> p.policy().equals(baseline)).toList();
+    if (drs.isEmpty() || base.isEmpty()) return null;
+    boolean sameConfig = drs.stream().allMatch(d -> base.stream().anyMatch(x -> x.round() == d.round()
+        && x.batchSize() == d.batchSize() && java.util.Objects.equals(x.offloadThreshold(), d.offloadThreshold())));
+    boolean bound = java.util.stream.Stream.concat(drs.stream(), base.stream()).anyMatch(RecSchedReport.PolicyResult::stillClimbing);
+    if (sameConfig) {
+      return "DeepRecSched chose this baseline's own configuration (B, T) in every round: the ratio compares two climbs of "
+          + "one configuration, not two configurations" + (bound ? "; and a climb hit the window budget (*)" : "");
+    }
+    return bound ? "a compared climb hit the window budget (*): the ratio rests on a lower bound" : null;
+  }
+
   /** The text table of a report given as JSON (the run's {@code summary}, as the CLI receives it). */
   public static String render(JsonNode summary) {
     try {
@@ -89,12 +108,17 @@ public final class RecSchedReports {
     for (RecSchedReport.ModelReport m : r.models()) {
       for (RecSchedReport.PolicyResult p : m.policies()) {
         rows.add(new String[] {m.model(), f1(m.slaMs()), p.policy(), Integer.toString(p.round()), Integer.toString(p.batchSize()),
-            p.offloadThreshold() == null ? "none" : p.offloadThreshold().toString(), f1(p.qps()), f1(p.p95Ms()),
+            p.offloadThreshold() == null ? "none" : p.offloadThreshold().toString(), f1(p.qps()) + (p.stillClimbing() ? "*" : ""), f1(p.p95Ms()),
             f1(p.p99Ms()), p.feasible() && p.slaMet() ? "yes" : "no", Long.toString(p.queries()),
             Long.toString(p.failed())});
       }
     }
     b.append(table(rows));
+    boolean budgetBound = r.models().stream().flatMap(m -> m.policies().stream()).anyMatch(RecSchedReport.PolicyResult::stillClimbing);
+    if (budgetBound) {
+      b.append("  * still climbing when its windows ran out: a lower bound set by maxWindows, not by the SLA; raise maxWindows\n"
+          + "    (examples/recsched-fair-*.json use 14) before reading a gain from it\n");
+    }
     if (rounds > 1) {
       b.append(String.format(Locale.ROOT, "Per policy over %d rounds (order alternating: odd rounds %s, even rounds reversed):%n",
           rounds, RecSchedSpec.POLICIES));
@@ -113,6 +137,10 @@ public final class RecSchedReports {
       b.append(String.format(Locale.ROOT, "  %s: DeepRecSched / no-split %s, / small-batch %s (%s; paper: %.0fx over a static configuration)%n",
           m.model(), ratio(m.gainOverNoSplit()), ratio(m.gainOverSmallBatch()),
           rounds > 1 ? "medians over " + rounds + " rounds" : "1 round", RecSchedReport.PAPER_GAIN));
+      for (String baseline : List.of("static-no-split", "static-small-batch")) {
+        String caveat = gainCaveat(m, baseline);
+        if (caveat != null) b.append("    / ").append(baseline).append(": ").append(caveat).append('\n');
+      }
     }
     if (!r.sweep().isEmpty()) {
       b.append("Batch-size sweep (latency-bounded QPS; instances per server as the servers ran):\n");

@@ -14,10 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class RecSchedReportsTest {
   static RecSchedReport sample() {
-    var drs = new RecSchedReport.PolicyResult("deeprecsched", 1, 64, null, 25.1, 80.2, 95.0, true, true, false, 900, 2, 1,
+    var drs = new RecSchedReport.PolicyResult("deeprecsched", 1, 64, null, 25.1, 80.2, 95.0, true, true, false, false, 900, 2, 1,
         List.of(new RecSchedReport.Trial(16, null, 19.9, 70.0, 90.0, true, 5), new RecSchedReport.Trial(64, null, 25.1, 80.2, 95.0, true, 5)));
-    var noSplit = new RecSchedReport.PolicyResult("static-no-split", 1, 1024, null, 12.6, 90.0, 99.0, true, true, false, 400, 0, 0, List.of());
-    var small = new RecSchedReport.PolicyResult("static-small-batch", 1, 16, null, 0, 300, 400, false, false, false, 200, 9, 9, List.of());
+    var noSplit = new RecSchedReport.PolicyResult("static-no-split", 1, 1024, null, 12.6, 90.0, 99.0, true, true, false, false, 400, 0, 0, List.of());
+    var small = new RecSchedReport.PolicyResult("static-small-batch", 1, 16, null, 0, 300, 400, false, false, false, false, 200, 9, 9, List.of());
     var m = new RecSchedReport.ModelReport("dlrm-rmc1", 100, List.of(drs, noSplit, small),
         List.of(RecSchedReport.PolicySummary.of("deeprecsched", List.of(drs)), RecSchedReport.PolicySummary.of("static-no-split", List.of(noSplit)),
             RecSchedReport.PolicySummary.of("static-small-batch", List.of(small))), 25.1 / 12.6, null);
@@ -60,13 +60,34 @@ class RecSchedReportsTest {
     assertThat(t).contains("Batch-size sweep");
   }
 
+  @Test
+  void aGainOfTheSameConfigurationOrOfABudgetBoundClimbIsFlagged() {
+    var drs = new RecSchedReport.PolicyResult("deeprecsched", 1, 1024, null, 31.6, 55, 106, true, true, false, false, 960, 0, 0, List.of());
+    var noSplit = new RecSchedReport.PolicyResult("static-no-split", 1, 1024, null, 15.8, 90, 149, true, true, false, true, 320, 0, 0, List.of());
+    var small = new RecSchedReport.PolicyResult("static-small-batch", 1, 16, null, 15.8, 68, 112, true, true, false, false, 320, 0, 0, List.of());
+    var m = new RecSchedReport.ModelReport("dlrm-rmc1", 150, List.of(drs, noSplit, small),
+        List.of(RecSchedReport.PolicySummary.of("deeprecsched", List.of(drs)), RecSchedReport.PolicySummary.of("static-no-split", List.of(noSplit)),
+            RecSchedReport.PolicySummary.of("static-small-batch", List.of(small))), 2.0, 2.0);
+    assertThat(RecSchedReports.gainCaveat(m, "static-no-split"))
+        .startsWith("DeepRecSched chose this baseline's own configuration").contains("window budget");
+    assertThat(RecSchedReports.gainCaveat(m, "static-small-batch")).isNull(); // other B, no climb hit the budget
+    String t = RecSchedReports.render(new RecSchedReport("recsched", "run-2", "r", "VALID", null, 1, List.of(), List.of(), List.of(m),
+        List.of(), List.of()));
+    assertThat(t).containsPattern("static-no-split +1 +1024 +none +15\\.8\\*");
+    assertThat(t).contains("* still climbing when its windows ran out");
+    assertThat(t).contains("/ static-no-split: DeepRecSched chose this baseline's own configuration");
+    assertThat(t).doesNotContain("/ static-small-batch:");
+    // the sample: different configurations, no budget-bound climb: no caveat
+    assertThat(RecSchedReports.render(sample())).doesNotContain("still climbing").doesNotContain("own configuration");
+  }
+
   /** Three rounds: per-round rows, the per-policy medians and the gain of the medians. */
   static RecSchedReport threeRounds() {
     List<RecSchedReport.PolicyResult> rs = new java.util.ArrayList<>();
     double[][] qps = {{20, 10}, {30, 12}, {25, 20}}; // per round: DRS, no-split
     for (int round = 1; round <= 3; round++) {
-      rs.add(new RecSchedReport.PolicyResult("deeprecsched", round, 64, null, qps[round - 1][0], 80, 90, true, true, false, 100, 0, 0, List.of()));
-      rs.add(new RecSchedReport.PolicyResult("static-no-split", round, 1024, null, qps[round - 1][1], 80, 90, true, round != 2, false, 100, 0, 0, List.of()));
+      rs.add(new RecSchedReport.PolicyResult("deeprecsched", round, 64, null, qps[round - 1][0], 80, 90, true, true, false, false, 100, 0, 0, List.of()));
+      rs.add(new RecSchedReport.PolicyResult("static-no-split", round, 1024, null, qps[round - 1][1], 80, 90, true, round != 2, false, false, 100, 0, 0, List.of()));
     }
     var drs = RecSchedReport.PolicySummary.of("deeprecsched", rs.stream().filter(p -> p.policy().equals("deeprecsched")).toList());
     var ns = RecSchedReport.PolicySummary.of("static-no-split", rs.stream().filter(p -> p.policy().equals("static-no-split")).toList());

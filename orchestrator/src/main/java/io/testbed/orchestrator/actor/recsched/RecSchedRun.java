@@ -386,7 +386,7 @@ public final class RecSchedRun extends AbstractBehavior<RecSchedRun.Command> {
           ms(f.p99Ns()), best.feasible() && best.slaMet()));
     } else {
       results.add(new RecSchedReport.PolicyResult(s.policy(), s.round(), f.best().batchSize(), threshold, f.qps(), ms(f.p95Ns()),
-          ms(f.p99Ns()), best.feasible(), best.slaMet(), best.atGridTop(), stepQueries, stepFailed, stepRejected, trials));
+          ms(f.p99Ns()), best.feasible(), best.slaMet(), best.atGridTop(), best.stillClimbing(), stepQueries, stepFailed, stepRejected, trials));
       resultModels.add(s.model());
     }
     String msg = String.format(java.util.Locale.ROOT, "%s %s round %d: B=%d T=%s %.2f QPS p95 %.1f ms p99 %.1f ms", s.model(),

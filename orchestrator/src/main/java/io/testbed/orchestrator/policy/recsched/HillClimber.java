@@ -49,12 +49,14 @@ public final class HillClimber {
    * @param p95Ns pooled over the windows the result rests on (the last {@code medianOfLast}, or the counted
    *     confirmation windows)
    * @param atGridTop every one of the last climbing windows ran at the grid's top and wanted more: the grid is too small
+   * @param stillClimbing every one of the last climbing windows (below the grid's top) moved the load up: the windows
+   *     ran out before the SLA was reached, so {@code qps} is a lower bound set by {@code maxWindows}, not by the SLA
    * @param confirmed the result comes from a confirmation round
    * @param slaMet {@code p95Ns} <= SLA
    * @param trace every window, in order
    */
   public record Sustainable(double qps, int gridIndex, long p95Ns, long p99Ns, int windows, boolean feasible,
-      boolean atGridTop, boolean confirmed, boolean slaMet, List<WindowTrace> trace) {
+      boolean atGridTop, boolean stillClimbing, boolean confirmed, boolean slaMet, List<WindowTrace> trace) {
     public Sustainable {
       trace = List.copyOf(trace);
     }
@@ -70,6 +72,7 @@ public final class HillClimber {
   private boolean confirming;
   private int confirmSeen;
   private boolean atTop;
+  private boolean climbing;
   private Done done;
 
   public HillClimber(HillClimbSettings settings, int startIndex) {
@@ -123,6 +126,7 @@ public final class HillClimber {
     int medianIndex = idx[(k - 1) / 2];
     int top = s.grid().top();
     atTop = last.stream().allMatch(t -> t.gridIndex() == top && t.move() == Move.UP);
+    climbing = !atTop && last.stream().allMatch(t -> t.move() == Move.UP);
     if (s.confirmWindows() > 0) {
       confirming = true;
       confirmSeen = 0;
@@ -163,7 +167,7 @@ public final class HillClimber {
     long p99 = Percentiles.nearestRank(pooled, 0.99);
     boolean feasible = resultIndex >= 0;
     done = new Done(new Sustainable(feasible ? s.grid().qpsAt(resultIndex) : 0, Math.max(0, resultIndex), p95, p99,
-        trace.size(), feasible, atTop, confirmed, feasible && !s.overSla(p95), trace));
+        trace.size(), feasible, atTop, climbing, confirmed, feasible && !s.overSla(p95), trace));
     return done;
   }
 

@@ -155,6 +155,24 @@ class HillClimberTest {
     assertThat(r.qps()).isEqualTo(100.0, org.assertj.core.api.Assertions.within(1e-9));
   }
 
+  @Test
+  void aClimbStillRisingWhenItsWindowsRunOutIsFlaggedAsBudgetBound() {
+    HillClimbSettings s = new HillClimbSettings(100 * MS, 1.1, GRID, 64, 4, 0, 2, 0);
+    HillClimber rising = new HillClimber(s, 0);
+    rising.start(0);
+    Step last = null;
+    for (int i = 0; i < 4; i++) last = rising.onWindow(flat(MS, i)); // far below the SLA: up every window
+    HillClimber.Sustainable r = ((Done) last).result();
+    assertThat(r.stillClimbing()).isTrue();
+    assertThat(r.atGridTop()).isFalse();
+    assertThat(r.qps()).isEqualTo(GRID.qpsAt(2)); // lower median of the last two loads (indices 2, 3)
+
+    HillClimber settled = new HillClimber(s, 0);
+    settled.start(0);
+    HillClimber.Sustainable t = ((Done) feed(settled, 1, 1, 150, 95)).result(); // up, up, down, hold
+    assertThat(t.stillClimbing()).isFalse();
+  }
+
   /** Runs p95 values (ms, flat windows) through a climber; returns the final step. */
   static Step feed(HillClimber c, int... p95Ms) {
     Step last = null;
