@@ -15,9 +15,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +29,7 @@ public final class InferenceEngine implements AutoCloseable {
   private final ModelZoo zoo;
   private final ThreadSettings threads;
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
-  private final Map<Key, Loaded> sessions = new ConcurrentHashMap<>();
-  /** Runs hold the read lock; close takes the write lock so no session is freed under a running inference. */
-  private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
-  private boolean closed;
+  private final SessionCache<Key, Loaded> sessions = new SessionCache<>("inference engine", Loaded::session);
 
   public InferenceEngine(ModelZoo zoo, ThreadSettings threads) {
     if (zoo == null) throw new IllegalArgumentException("zoo is required");
@@ -66,9 +60,8 @@ public final class InferenceEngine implements AutoCloseable {
     if (input == null) throw new InferenceException("input is required");
     if (p == null) throw new InferenceException("precision is required for model '" + model + "'");
     if (batchSize <= 0) throw new InferenceException("batchSize must be > 0, was " + batchSize);
-    lifecycle.readLock().lock();
+    sessions.acquire();
     try {
-      if (closed) throw new IllegalStateException("inference engine is closed");
       Loaded s = session(model, p);
       long expected = (long) batchSize * s.sampleSize();
       if (input.remaining() != expected) {
@@ -94,7 +87,7 @@ public final class InferenceEngine implements AutoCloseable {
         throw new InferenceException("ONNX Runtime failed on model '" + model + "' (" + p.wireName() + "): " + e.getMessage(), e);
       }
     } finally {
-      lifecycle.readLock().unlock();
+      sessions.release();
     }
   }
 
@@ -164,23 +157,7 @@ public final class InferenceEngine implements AutoCloseable {
   public int sessionCount() { return sessions.size(); }
 
   @Override
-  public void close() {
-    lifecycle.writeLock().lock();
-    try {
-      if (closed) return;
-      closed = true;
-      for (Loaded s : sessions.values()) {
-        try {
-          s.session().close();
-        } catch (OrtException e) {
-          log.warn("closing an ONNX Runtime session failed: {}", e.getMessage());
-        }
-      }
-      sessions.clear();
-    } finally {
-      lifecycle.writeLock().unlock();
-    }
-  }
+  public void close() { sessions.close(); }
 
   private ZooModel modelOrThrow(String model) throws InferenceException {
     try {
@@ -191,17 +168,8 @@ public final class InferenceEngine implements AutoCloseable {
   }
 
   private Loaded session(String model, Precision p) throws InferenceException {
-    Key key = new Key(model, p);
-    Loaded s = sessions.get(key);
-    if (s != null) return s;
     ZooModel m = modelOrThrow(model);
-    synchronized (sessions) { // one creation at a time: sessions are heavy and the host is small
-      s = sessions.get(key);
-      if (s != null) return s;
-      s = create(m, p);
-      sessions.put(key, s);
-      return s;
-    }
+    return sessions.get(new Key(model, p), () -> create(m, p));
   }
 
   private Loaded create(ZooModel m, Precision p) throws InferenceException {

@@ -7,15 +7,13 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.testbed.inference.InferenceEngine;
 import io.testbed.inference.InferenceException;
+import io.testbed.inference.SessionCache;
 import io.testbed.inference.ThreadSettings;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,10 +31,7 @@ public final class RecEngine implements AutoCloseable {
   private final ThreadSettings threads;
   private final SharedTables shared;
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
-  private final Map<String, Loaded> sessions = new ConcurrentHashMap<>();
-  /** Runs hold the read lock; close takes the write lock so no session is freed under a running inference. */
-  private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
-  private boolean closed;
+  private final SessionCache<String, Loaded> sessions = new SessionCache<>("recommendation engine", Loaded::session);
 
   public RecEngine(ThreadSettings threads) {
     this(threads, null);
@@ -68,9 +63,8 @@ public final class RecEngine implements AutoCloseable {
   public RecOutput run(RecModel model, RecBatch batch) throws InferenceException {
     if (model == null || batch == null) throw new InferenceException("model and batch are required");
     check(model, batch);
-    lifecycle.readLock().lock();
+    sessions.acquire();
     try {
-      if (closed) throw new IllegalStateException("recommendation engine is closed");
       OrtSession s = session(model);
       Map<String, OnnxTensor> in = new HashMap<>();
       try {
@@ -97,7 +91,7 @@ public final class RecEngine implements AutoCloseable {
         in.values().forEach(OnnxTensor::close);
       }
     } finally {
-      lifecycle.readLock().unlock();
+      sessions.release();
     }
   }
 
@@ -113,23 +107,7 @@ public final class RecEngine implements AutoCloseable {
   public int sessionCount() { return sessions.size(); }
 
   @Override
-  public void close() {
-    lifecycle.writeLock().lock();
-    try {
-      if (closed) return;
-      closed = true;
-      for (Loaded l : sessions.values()) {
-        try {
-          l.session().close();
-        } catch (OrtException e) {
-          log.warn("closing the session of {} failed: {}", l.model().key(), e.getMessage());
-        }
-      }
-      sessions.clear();
-    } finally {
-      lifecycle.writeLock().unlock();
-    }
-  }
+  public void close() { sessions.close(); }
 
   private static void check(RecModel m, RecBatch b) throws InferenceException {
     if (b.tables() != m.tables() || b.lookups() != m.lookups() || b.denseFeatures() != m.denseFeatures()) {
@@ -149,21 +127,16 @@ public final class RecEngine implements AutoCloseable {
   }
 
   private OrtSession session(RecModel model) throws InferenceException {
-    Loaded l = sessions.get(model.key());
-    if (l != null) return l.session();
-    synchronized (sessions) { // one creation at a time: sessions of big tables are heavy and the host is small
-      l = sessions.get(model.key());
-      if (l != null) return l.session();
+    return sessions.get(model.key(), () -> {
       try (OrtSession.SessionOptions opts = InferenceEngine.sessionOptions(threads)) {
         if (shared != null) shared.addTo(opts, model);
         long start = System.nanoTime();
         OrtSession s = env.createSession(model.onnxShared(), opts);
         log.debug("session for {} created in {} ms with {}", model.key(), (System.nanoTime() - start) / 1_000_000, threads);
-        sessions.put(model.key(), new Loaded(model, s));
-        return s;
+        return new Loaded(model, s);
       } catch (OrtException e) {
         throw new InferenceException("ONNX Runtime could not load recommendation model '" + model.name() + "': " + e.getMessage(), e);
       }
-    }
+    }).session();
   }
 }
