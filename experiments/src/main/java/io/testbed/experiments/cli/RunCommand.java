@@ -41,8 +41,12 @@ public final class RunCommand implements Callable<Integer> {
       description = "bearer token for the API (env TESTBED_API_TOKEN)")
   String token;
 
-  @Option(names = "--no-progress", description = "no progress bar (one line per repetition instead)")
+  @Option(names = "--no-progress", description = "no progress bar (one line per repetition or phase instead); the default "
+      + "when the output is not a terminal (a script, a pipe, a log file)")
   boolean noProgress;
+
+  /** Whether a person watches a terminal; otherwise a progress bar's redraws would only fill logs. */
+  boolean interactive = System.console() != null;
 
   @Spec CommandSpec command;
 
@@ -161,7 +165,7 @@ public final class RunCommand implements Callable<Integer> {
     out.print(text);
   }
 
-  /** A progress bar per repetition (or plain lines with --no-progress). */
+  /** A progress bar per repetition (or plain lines with --no-progress or without a terminal). */
   private final class Progress {
     private final PrintWriter out;
     private ProgressBar bar;
@@ -178,7 +182,7 @@ public final class RunCommand implements Callable<Integer> {
       String eta = v.path("etaSeconds").isNumber()
           ? String.format(Locale.ROOT, "ETA %.0f s", v.path("etaSeconds").asDouble()) : "ETA ?";
       String label = "rep " + rep + "/" + v.path("repetitions").asInt() + " " + phase;
-      if (noProgress) {
+      if (noProgress || !interactive) {
         if (rep != repetition || !phase.equals(lastPhase)) {
           out.println(label + ", " + v.path("queriesDone").asLong() + " queries, " + eta
               + (v.path("waitingFor").size() > 0 ? ", waiting for " + v.path("waitingFor") : ""));

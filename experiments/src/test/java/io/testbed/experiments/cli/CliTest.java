@@ -153,6 +153,16 @@ class CliTest {
   }
 
   @Test
+  void withoutATerminalRunPrintsPlainProgressLinesNotABar() throws Exception {
+    RunCommand cmd = new RunCommand();
+    cmd.interactive = false; // a script or a log file
+    Result r = exec(cmd, specFile("{\"name\":\"ok\"}").toString(), "--url", url);
+    assertThat(r.code()).as(r.err()).isEqualTo(0);
+    assertThat(r.out()).contains("rep 1/3 running, 50 queries, ETA 3 s", "rep 3/3 running").doesNotContain("\r");
+    assertThat(r.err()).doesNotContain("\r");
+  }
+
+  @Test
   void runExitsOneWhenInvalid() throws Exception {
     verdict = "INVALID";
     assertThat(exec(new RunCommand(), specFile("{\"name\":\"x\"}").toString(), "--url", url, "--no-progress").code())
