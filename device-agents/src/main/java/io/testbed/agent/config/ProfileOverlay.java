@@ -21,18 +21,40 @@ import java.util.Map;
  * above idle scaled by the same factor (calibration measures the highest level). Other keys of the fragment override.
  */
 public final class ProfileOverlay {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProfileOverlay.class);
   private static final String PROFILES = "testbed.agent.profiles";
 
   private ProfileOverlay() {}
 
-  /** Reads {@code file} and applies it to {@code base} (a resolved config); failures name the file. */
+  /** Reads {@code file} and applies it to {@code base} (a resolved config), saying so in the log; failures name the file. */
   public static Config load(Config base, Path file) {
     if (!Files.isReadable(file)) throw new IllegalArgumentException("--profile-file: cannot read " + file);
     try {
-      return apply(base, ConfigFactory.parseFile(file.toFile()).resolve());
+      Config fragment = ConfigFactory.parseFile(file.toFile()).resolve();
+      Config out = apply(base, fragment);
+      LOG.info("--profile-file {} laid over {}", file, describe(fragment));
+      return out;
     } catch (ConfigException e) {
       throw new IllegalArgumentException("--profile-file " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** What a fragment sets, for the log: per profile its idle-w and each target's busy-w. */
+  static String describe(Config fragment) {
+    if (!fragment.hasPath(PROFILES)) return "no profile (other keys only)";
+    List<String> parts = new ArrayList<>();
+    for (String name : fragment.getConfig(PROFILES).root().keySet()) {
+      Config f = fragment.getConfig(PROFILES + "." + ConfigUtil.quoteString(name));
+      StringBuilder b = new StringBuilder("profile ").append(name).append(':');
+      if (f.hasPath("power.idle-w")) b.append(" idle-w ").append(f.getDouble("power.idle-w")).append(" W");
+      if (f.hasPath("targets")) {
+        for (Config t : f.getConfigList("targets")) {
+          b.append(", ").append(t.getString("id")).append(" busy-w ").append(t.hasPath("busy-w") ? t.getDoubleList("busy-w") : "unchanged");
+        }
+      }
+      parts.add(b.toString());
+    }
+    return String.join("; ", parts);
   }
 
   public static Config apply(Config base, Config fragment) {

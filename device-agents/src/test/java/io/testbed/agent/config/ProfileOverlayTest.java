@@ -62,6 +62,16 @@ class ProfileOverlayTest {
   }
 
   @Test
+  void theLogLineSaysWhatTheFragmentSets() {
+    assertThat(ProfileOverlay.describe(ConfigFactory.parseString("""
+        testbed.agent.profiles."phone" {
+          power { idle-w = 0.9035 }
+          targets = [ { id = "cpu", busy-w = [1.0781] }, { id = "gpu", busy-w = [1.3988] } ]
+        }"""))).isEqualTo("profile phone: idle-w 0.9035 W, cpu busy-w [1.0781], gpu busy-w [1.3988]");
+    assertThat(ProfileOverlay.describe(ConfigFactory.parseString("testbed.agent.heartbeat-interval = 2s"))).isEqualTo("no profile (other keys only)");
+  }
+
+  @Test
   void anUnreadableOrBrokenFileIsAnErrorNamingIt(@TempDir Path dir) throws Exception {
     assertThatThrownBy(() -> ProfileOverlay.load(ConfigFactory.load(), dir.resolve("nope.conf")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot read").hasMessageContaining("nope.conf");
