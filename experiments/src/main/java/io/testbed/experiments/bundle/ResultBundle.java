@@ -133,7 +133,7 @@ public final class ResultBundle {
   /** Loads a run folder written by {@link #write}. */
   public static BundleContents read(Path dir) throws IOException {
     if (!Files.exists(dir.resolve(SUMMARY))) throw new IOException("not a complete run folder (no " + SUMMARY + "): " + dir);
-    SpecJson.Parsed spec = SpecJson.parse(dir.resolve(SPEC));
+    var spec = SpecJson.parse(dir.resolve(SPEC));
     if (!spec.ok()) throw new IOException(dir.resolve(SPEC) + ": " + spec.problems());
     List<Hello> devices = new ArrayList<>();
     for (JsonNode h : JSON.readTree(dir.resolve(DEVICES).toFile())) {

@@ -1,6 +1,7 @@
 package io.testbed.experiments.calibration;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.testbed.experiments.spec.ParsedSpec;
 import io.testbed.experiments.spec.SpecJson;
 import io.testbed.experiments.spec.SpecProblem;
 import java.util.ArrayList;
@@ -22,27 +23,19 @@ public final class CalibrationSpecParser {
 
   private CalibrationSpecParser() {}
 
-  /** Outcome of {@link #parse}: a spec when {@code problems} is empty, else null and every problem found. */
-  public record Parsed(CalibrationSpec spec, List<SpecProblem> problems) {
-    public Parsed {
-      problems = List.copyOf(problems);
-    }
-
-    public boolean ok() { return problems.isEmpty(); }
-  }
 
   /** Whether a JSON document declares {@code "type": "calibration"}. */
   public static boolean isCalibration(String json) { return SpecJson.declaresType(json, CalibrationSpec.TYPE); }
 
-  public static Parsed parse(String json) {
+  public static ParsedSpec<CalibrationSpec> parse(String json) {
     List<SpecProblem> unreadable = new ArrayList<>();
     JsonNode tree = SpecJson.readTree(json, unreadable);
-    return tree == null ? new Parsed(null, unreadable) : parse(tree);
+    return tree == null ? new ParsedSpec<>(null, unreadable) : parse(tree);
   }
 
-  public static Parsed parse(JsonNode tree) {
+  public static ParsedSpec<CalibrationSpec> parse(JsonNode tree) {
     List<SpecProblem> p = new ArrayList<>();
-    if (!tree.isObject()) return new Parsed(null, List.of(new SpecProblem("$", "must be a JSON object")));
+    if (!tree.isObject()) return new ParsedSpec<>(null, List.of(new SpecProblem("$", "must be a JSON object")));
     for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!FIELDS.contains(f)) p.add(new SpecProblem(f, "unknown field (known: " + new java.util.TreeSet<>(FIELDS) + ")"));
@@ -123,10 +116,10 @@ public final class CalibrationSpecParser {
       } else if (levels.stream().filter(l -> l > 0).count() < 2 && levels.stream().noneMatch(l -> l == 0)) {
         p.add(new SpecProblem("levels", "needs 0 (idle) or two non-zero levels to separate idle W from k"));
       } else {
-        return new Parsed(spec, List.of());
+        return new ParsedSpec<>(spec, List.of());
       }
     }
-    return new Parsed(null, p);
+    return new ParsedSpec<>(null, p);
   }
 
   private static List<String> targetList(JsonNode arr, String path, List<SpecProblem> p) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.testbed.experiments.loadgen.querysize.QuerySizeProblem;
 import io.testbed.experiments.loadgen.querysize.QuerySizeSpec;
+import io.testbed.experiments.spec.ParsedSpec;
 import io.testbed.experiments.spec.SpecJson;
 import io.testbed.experiments.spec.SpecProblem;
 import java.util.ArrayList;
@@ -28,27 +29,19 @@ public final class RecSchedSpecParser {
 
   private RecSchedSpecParser() {}
 
-  /** Outcome of {@link #parse}: a spec when {@code problems} is empty, else null and every problem found. */
-  public record Parsed(RecSchedSpec spec, List<SpecProblem> problems) {
-    public Parsed {
-      problems = List.copyOf(problems);
-    }
-
-    public boolean ok() { return problems.isEmpty(); }
-  }
 
   /** Whether a JSON document declares {@code "type": "recsched"} (so it is parsed here, not as an inference spec). */
   public static boolean isRecSched(String json) { return SpecJson.declaresType(json, RecSchedSpec.TYPE); }
 
-  public static Parsed parse(String json) {
+  public static ParsedSpec<RecSchedSpec> parse(String json) {
     List<SpecProblem> unreadable = new ArrayList<>();
     JsonNode tree = SpecJson.readTree(json, unreadable);
-    return tree == null ? new Parsed(null, unreadable) : parse(tree);
+    return tree == null ? new ParsedSpec<>(null, unreadable) : parse(tree);
   }
 
-  public static Parsed parse(JsonNode tree) {
+  public static ParsedSpec<RecSchedSpec> parse(JsonNode tree) {
     List<SpecProblem> p = new ArrayList<>();
-    if (!tree.isObject()) return new Parsed(null, List.of(new SpecProblem("$", "must be a JSON object")));
+    if (!tree.isObject()) return new ParsedSpec<>(null, List.of(new SpecProblem("$", "must be a JSON object")));
     unknown(tree, FIELDS, "", p);
     JsonNode name = tree.get("name");
     if (name == null || !name.isTextual() || name.asText().isBlank()) p.add(new SpecProblem("name", "required, a non-blank string"));
@@ -127,11 +120,11 @@ public final class RecSchedSpecParser {
     intIn(tree.get("rounds"), "rounds", 1, 100, p);
     JsonNode seed = tree.get("seed");
     if (seed != null && !seed.canConvertToLong()) p.add(new SpecProblem("seed", "must be an integer"));
-    if (!p.isEmpty()) return new Parsed(null, p);
+    if (!p.isEmpty()) return new ParsedSpec<>(null, p);
     try {
-      return new Parsed(SpecJson.mapper().treeToValue(tree, RecSchedSpec.class), List.of());
+      return new ParsedSpec<>(SpecJson.mapper().treeToValue(tree, RecSchedSpec.class), List.of());
     } catch (JsonProcessingException e) {
-      return new Parsed(null, List.of(new SpecProblem("$", e.getOriginalMessage())));
+      return new ParsedSpec<>(null, List.of(new SpecProblem("$", e.getOriginalMessage())));
     }
   }
 

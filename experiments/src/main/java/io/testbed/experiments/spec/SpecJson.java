@@ -24,14 +24,6 @@ public final class SpecJson {
   /** The mapper for specs and result files; shared, thread-safe. */
   public static ObjectMapper mapper() { return MAPPER; }
 
-  /** Outcome of {@link #parse}: a spec when {@code problems} is empty, else null and every problem found. */
-  public record Parsed(ExperimentSpec spec, List<SpecProblem> problems) {
-    public Parsed {
-      problems = List.copyOf(problems);
-    }
-
-    public boolean ok() { return problems.isEmpty(); }
-  }
 
   /** Whether JSON text is an object whose {@code "type"} is {@code type}; false for anything else, unparsable included. */
   public static boolean declaresType(String json, String type) {
@@ -63,21 +55,21 @@ public final class SpecJson {
   }
 
   /** Parses and validates JSON text; every problem is reported at once, each naming its field path. */
-  public static Parsed parse(String json) {
+  public static ParsedSpec<ExperimentSpec> parse(String json) {
     List<SpecProblem> unreadable = new java.util.ArrayList<>();
     JsonNode tree = readTree(json, unreadable);
-    if (tree == null) return new Parsed(null, unreadable);
+    if (tree == null) return new ParsedSpec<>(null, unreadable);
     List<SpecProblem> problems = SpecValidator.validate(tree);
-    if (!problems.isEmpty()) return new Parsed(null, problems);
+    if (!problems.isEmpty()) return new ParsedSpec<>(null, problems);
     try {
-      return new Parsed(MAPPER.treeToValue(tree, ExperimentSpec.class), List.of());
+      return new ParsedSpec<>(MAPPER.treeToValue(tree, ExperimentSpec.class), List.of());
     } catch (JsonProcessingException e) {
       // The validator should have caught this; still answer with a problem rather than an exception.
-      return new Parsed(null, List.of(new SpecProblem("$", e.getOriginalMessage())));
+      return new ParsedSpec<>(null, List.of(new SpecProblem("$", e.getOriginalMessage())));
     }
   }
 
-  public static Parsed parse(Path file) throws IOException { return parse(Files.readString(file)); }
+  public static ParsedSpec<ExperimentSpec> parse(Path file) throws IOException { return parse(Files.readString(file)); }
 
   public static String write(ExperimentSpec spec) {
     try {

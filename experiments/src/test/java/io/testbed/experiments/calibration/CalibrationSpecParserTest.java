@@ -24,7 +24,7 @@ class CalibrationSpecParserTest {
     for (Path f : examples) {
       String json = Files.readString(f);
       assertThat(CalibrationSpecParser.isCalibration(json)).isTrue();
-      CalibrationSpecParser.Parsed p = CalibrationSpecParser.parse(json);
+      var p = CalibrationSpecParser.parse(json);
       assertThat(p.problems()).as(f.toString()).isEmpty();
     }
     CalibrationSpec spec = CalibrationSpecParser.parse(Files.readString(Path.of("examples/calibration-phone.json"))).spec();
@@ -56,7 +56,7 @@ class CalibrationSpecParserTest {
 
   @Test
   void everyProblemAtOnceEachNamingItsField() {
-    CalibrationSpecParser.Parsed p = CalibrationSpecParser.parse("""
+    var p = CalibrationSpecParser.parse("""
         {"name": "", "type": "calibration", "device": "phone 1", "models": ["mobilenet", "mobilenet"],
          "targets": ["cpu", "offload"], "levels": [0, 1.5, "x"], "stepMs": 10, "settleMs": -1, "batchSize": 0,
          "seed": 1.5, "colour": "red"}""");
@@ -69,13 +69,13 @@ class CalibrationSpecParserTest {
 
   @Test
   void aPlanTooSmallForTheFitIsRefused() {
-    CalibrationSpecParser.Parsed p = CalibrationSpecParser.parse("""
+    var p = CalibrationSpecParser.parse("""
         {"name": "c", "type": "calibration", "device": "d", "models": ["m"], "targets": ["cpu", "gpu"], "levels": [1]}""");
     assertThat(p.problems()).singleElement().satisfies(x -> {
       assertThat(x.path()).isEqualTo("levels");
       assertThat(x.message()).contains("2 step(s) for 3 fitted coefficients");
     });
-    CalibrationSpecParser.Parsed missing = CalibrationSpecParser.parse("""
+    var missing = CalibrationSpecParser.parse("""
         {"name": "c", "type": "calibration", "device": "d", "models": ["m", "n"], "targets": {"m": ["cpu"], "x": ["cpu"]}}""");
     assertThat(missing.problems()).extracting(SpecProblem::path).containsExactlyInAnyOrder("targets.x", "targets.n");
     assertThat(CalibrationSpecParser.parse("{").problems()).singleElement().extracting(SpecProblem::path).isEqualTo("$");
@@ -90,7 +90,7 @@ class CalibrationSpecParserTest {
     assertThat(names).containsExactlyInAnyOrder("name", "type", "device", "models", "targets", "levels", "stepMs",
         "settleMs", "meter", "batchSize", "queryTimeoutMs", "seed");
     // every one of them is accepted (no "unknown field")
-    CalibrationSpecParser.Parsed p = CalibrationSpecParser.parse("""
+    var p = CalibrationSpecParser.parse("""
         {"name": "c", "type": "calibration", "device": "d", "models": ["m"], "targets": ["cpu"], "levels": [0, 0.5, 1],
          "stepMs": 1000, "settleMs": 0, "meter": "x", "batchSize": 2, "queryTimeoutMs": 5000, "seed": 3}""");
     assertThat(p.problems()).isEmpty();

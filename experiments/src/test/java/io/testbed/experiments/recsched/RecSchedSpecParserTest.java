@@ -23,7 +23,7 @@ class RecSchedSpecParserTest {
     }
     assertThat(files).extracting(p -> p.getFileName().toString()).contains("recsched-rmc.json");
     for (Path f : files) {
-      RecSchedSpecParser.Parsed p = RecSchedSpecParser.parse(Files.readString(f));
+      var p = RecSchedSpecParser.parse(Files.readString(f));
       assertThat(p.problems()).as(f.toString()).isEmpty();
       assertThat(RecSchedSpecParser.isRecSched(Files.readString(f))).isTrue();
     }
@@ -35,7 +35,7 @@ class RecSchedSpecParserTest {
 
   @Test
   void aMinimalSpecLeavesEveryTunableToTheDefaults() {
-    RecSchedSpecParser.Parsed p = RecSchedSpecParser.parse(MIN + "}");
+    var p = RecSchedSpecParser.parse(MIN + "}");
     assertThat(p.problems()).isEmpty();
     RecSchedSpec s = p.spec();
     assertThat(s.grid()).isNull();
@@ -101,7 +101,7 @@ class RecSchedSpecParserTest {
       "'\"scenario\":{}'                          | scenario           | unknown field",
   })
   void eachProblemNamesItsField(String extra, String path, String message) {
-    RecSchedSpecParser.Parsed p = RecSchedSpecParser.parse(MIN + "," + extra + "}");
+    var p = RecSchedSpecParser.parse(MIN + "," + extra + "}");
     assertThat(p.ok()).isFalse();
     assertThat(p.spec()).isNull();
     assertThat(p.problems()).anySatisfy(sp -> {
@@ -112,7 +112,7 @@ class RecSchedSpecParserTest {
 
   @Test
   void everyProblemIsReportedAtOnce() {
-    RecSchedSpecParser.Parsed p = RecSchedSpecParser.parse("{\"type\":\"recsched\",\"windowQueries\":0,\"balancer\":1}");
+    var p = RecSchedSpecParser.parse("{\"type\":\"recsched\",\"windowQueries\":0,\"balancer\":1}");
     assertThat(p.problems()).extracting(SpecProblem::path)
         .contains("name", "servers", "models", "windowQueries", "balancer");
   }

@@ -15,13 +15,13 @@ class AutoScaleSpecTest {
       """;
 
   private static List<String> problems(String policy, String timeline) {
-    SpecJson.Parsed p = SpecJson.parse(BASE.replace("POLICY", policy).replace("TIMELINE", timeline));
+    var p = SpecJson.parse(BASE.replace("POLICY", policy).replace("TIMELINE", timeline));
     return p.problems().stream().map(SpecProblem::toString).toList();
   }
 
   @Test
   void goodAutoScaleSpecValidates() {
-    SpecJson.Parsed p = SpecJson.parse(BASE.replace("POLICY",
+    var p = SpecJson.parse(BASE.replace("POLICY",
         "{\"kind\": \"autoscale\", \"policies\": [\"cpu-only\", \"autoscale\", \"oracle\"], \"params\": {\"epsilon\": 0.05, \"profileRequests\": 2}}")
         .replace("TIMELINE", """
             [{"atMs": 0, "action": "interference", "device": "phone-1", "params": {"cpuLevel": 0.75}},

@@ -28,7 +28,7 @@ class ExamplesAndSchemaTest {
     assertThat(files).extracting(p -> p.getFileName().toString())
         .contains("inference-singlestream.json", "inference-server.json", "inference-offload.json");
     for (Path f : files) {
-      SpecJson.Parsed p = SpecJson.parse(f);
+      var p = SpecJson.parse(f);
       assertThat(p.problems()).as(f.toString()).isEmpty();
       assertThat(ExperimentPlan.of(p.spec()).repetitions()).isNotEmpty();
     }

@@ -16,15 +16,15 @@ class ScenarioQuerySizeTest {
 
   @Test
   void theSpecFieldIsValidatedAndReachesLoadGen() {
-    SpecJson.Parsed ok = SpecJson.parse(SPEC.formatted("Server", "{\"kind\":\"fixed\",\"items\":64}"));
+    var ok = SpecJson.parse(SPEC.formatted("Server", "{\"kind\":\"fixed\",\"items\":64}"));
     assertThat(ok.problems()).isEmpty();
     LoadGenSettings s = ExperimentPlan.of(ok.spec()).repetitions().get(0).settings();
     assertThat(s.querySize()).isEqualTo(QuerySizeDistribution.fixed(64));
     assertThat(SpecJson.parse(SpecJson.write(ok.spec())).spec()).isEqualTo(ok.spec());
 
-    SpecJson.Parsed bad = SpecJson.parse(SPEC.formatted("Server", "{\"kind\":\"lognormal\",\"sd\":3}"));
+    var bad = SpecJson.parse(SPEC.formatted("Server", "{\"kind\":\"lognormal\",\"sd\":3}"));
     assertThat(bad.problems()).extracting(SpecProblem::path).contains("scenario.querySize.sd");
-    SpecJson.Parsed notServer = SpecJson.parse(SPEC.formatted("SingleStream", "{\"kind\":\"fixed\",\"items\":64}")
+    var notServer = SpecJson.parse(SPEC.formatted("SingleStream", "{\"kind\":\"fixed\",\"items\":64}")
         .replace("\"targetQps\":50,", ""));
     assertThat(notServer.problems()).anySatisfy(p -> {
       assertThat(p.path()).isEqualTo("scenario.querySize");

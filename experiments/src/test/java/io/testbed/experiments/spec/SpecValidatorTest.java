@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class SpecValidatorTest {
 
   private static List<String> problems(String json) {
-    SpecJson.Parsed p = SpecJson.parse(json);
+    var p = SpecJson.parse(json);
     assertThat(p.spec()).isNull();
     return p.problems().stream().map(SpecProblem::toString).toList();
   }
@@ -22,7 +22,7 @@ class SpecValidatorTest {
 
   @Test
   void minimalSpecIsValidAndBinds() {
-    SpecJson.Parsed p = SpecJson.parse(GOOD);
+    var p = SpecJson.parse(GOOD);
     assertThat(p.problems()).isEmpty();
     assertThat(p.spec().scenario().kind()).isEqualTo(Scenario.SINGLE_STREAM);
     assertThat(p.spec().devices()).containsExactly(DeviceSelector.byId("phone-1"));

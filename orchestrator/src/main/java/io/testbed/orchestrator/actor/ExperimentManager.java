@@ -291,7 +291,7 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
   private Behavior<Command> onSubmit(Submit m) {
     if (RecSchedSpecParser.isRecSched(m.specJson())) return onSubmitRecSched(m);
     if (CalibrationSpecParser.isCalibration(m.specJson())) return onSubmitCalibration(m);
-    SpecJson.Parsed parsed = SpecJson.parse(m.specJson());
+    var parsed = SpecJson.parse(m.specJson());
     if (!parsed.ok()) {
       m.replyTo().tell(new InvalidSpec(parsed.problems()));
       return this;
@@ -345,7 +345,7 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
   }
 
   private Behavior<Command> onSubmitRecSched(Submit m) {
-    RecSchedSpecParser.Parsed parsed = RecSchedSpecParser.parse(m.specJson());
+    var parsed = RecSchedSpecParser.parse(m.specJson());
     if (!parsed.ok()) {
       m.replyTo().tell(new InvalidSpec(parsed.problems()));
       return this;
@@ -398,7 +398,7 @@ public final class ExperimentManager extends AbstractBehavior<ExperimentManager.
   }
 
   private Behavior<Command> onSubmitCalibration(Submit m) {
-    CalibrationSpecParser.Parsed parsed = CalibrationSpecParser.parse(m.specJson());
+    var parsed = CalibrationSpecParser.parse(m.specJson());
     if (!parsed.ok()) {
       m.replyTo().tell(new InvalidSpec(parsed.problems()));
       return this;

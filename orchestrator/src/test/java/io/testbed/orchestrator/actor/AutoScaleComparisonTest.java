@@ -21,7 +21,7 @@ class AutoScaleComparisonTest {
         {"name":"a","type":"autoscale","devices":[{"id":"phone-1"},{"id":"cloud-1"}],"models":["mobilenet"],
          "policy":{"kind":"autoscale","params":PARAMS},"scenario":SCENARIO,"timeline":TIMELINE QOS}"""
         .replace("PARAMS", params).replace("SCENARIO", scenario).replace("TIMELINE", timeline).replace("QOS", qos);
-    SpecJson.Parsed p = SpecJson.parse(json);
+    var p = SpecJson.parse(json);
     assertThat(p.problems()).isEmpty();
     return p.spec();
   }

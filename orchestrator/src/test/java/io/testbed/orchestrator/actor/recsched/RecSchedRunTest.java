@@ -64,7 +64,7 @@ class RecSchedRunTest {
         + "\"slaMs\":{\"dlrm-rmc1\":200},\"batchSizes\":[16,64,256],\"smallBatchSize\":16,\"windowQueries\":32,"
         + "\"maxWindows\":14,\"medianOfLast\":4,\"confirmWindows\":2,\"queryTimeoutMs\":2000,"
         + "\"grid\":{\"minQps\":10,\"maxQps\":1000,\"stepsPerDecade\":10,\"startQps\":60}" + extra + "}";
-    RecSchedSpecParser.Parsed p = RecSchedSpecParser.parse(json);
+    var p = RecSchedSpecParser.parse(json);
     assertThat(p.problems()).isEmpty();
     RecSchedDefaults.Resolution r = RecSchedDefaults.fromConfig(ConfigFactory.load()).resolve(p.spec(), Path.of("."));
     assertThat(r.problems()).isEmpty();
