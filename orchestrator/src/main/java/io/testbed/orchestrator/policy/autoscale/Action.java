@@ -8,7 +8,7 @@ import io.testbed.protocol.TargetKind;
  * Where one inference runs (SYSTEMS.md section 1): a local target (at a DVFS level where it has levels), a nearby
  * edge device, or a cloud server. {@link #id()} is the stable name used as a Q-table column and in reports.
  */
-public sealed interface Action permits Action.Local, Action.Edge, Action.Cloud {
+public sealed interface Action permits Action.Local, Action.Offload {
 
   /** Stable id: {@code cpu@1800} (target at MHz), {@code dsp} (no DVFS), {@code edge:edge-1}, {@code cloud:cloud-1}. */
   String id();
@@ -54,49 +54,49 @@ public sealed interface Action permits Action.Local, Action.Edge, Action.Cloud {
     }
   }
 
-  /** Offload to a nearby edge device (a hello of kind {@code edge} with an endpoint). */
-  record Edge(String peerId, Precision precision) implements Action {
-    public Edge {
+  /** Offload to a peer's endpoint: the command's target is {@code offload}, addressed to {@link #peerId()}. */
+  sealed interface Offload extends Action permits Edge, Cloud {
+    /** The peer device's id. */
+    String peerId();
+
+    @Override
+    default String commandTarget() {
+      return InferenceCommand.OFFLOAD;
+    }
+
+    @Override
+    default String offloadTo() {
+      return peerId();
+    }
+
+    /** The checks every offload's components pass. */
+    static void require(String peerId, Precision precision) {
       if (peerId == null || peerId.isBlank()) throw new IllegalArgumentException("peerId is required");
       if (precision == null) throw new IllegalArgumentException("precision is required");
+    }
+  }
+
+  /** Offload to a nearby edge device (a hello of kind {@code edge} with an endpoint). */
+  record Edge(String peerId, Precision precision) implements Offload {
+    public Edge {
+      Offload.require(peerId, precision);
     }
 
     @Override
     public String id() {
       return "edge:" + peerId;
     }
-
-    @Override
-    public String commandTarget() {
-      return InferenceCommand.OFFLOAD;
-    }
-
-    @Override
-    public String offloadTo() {
-      return peerId;
-    }
   }
 
   /** Offload to a cloud server (a hello of kind {@code cloud} with an endpoint). */
-  record Cloud(String peerId, Precision precision) implements Action {
+  record Cloud(String peerId, Precision precision) implements Offload {
     public Cloud {
-      if (peerId == null || peerId.isBlank()) throw new IllegalArgumentException("peerId is required");
-      if (precision == null) throw new IllegalArgumentException("precision is required");
+      Offload.require(peerId, precision);
     }
 
     @Override
     public String id() {
       return "cloud:" + peerId;
-    }
-
-    @Override
-    public String commandTarget() {
-      return InferenceCommand.OFFLOAD;
-    }
-
-    @Override
-    public String offloadTo() {
-      return peerId;
     }
   }
 }
