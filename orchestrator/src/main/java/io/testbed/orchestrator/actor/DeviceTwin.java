@@ -304,15 +304,23 @@ public final class DeviceTwin extends AbstractBehavior<DeviceTwin.Command> {
   private Behavior<Command> onResult(ResultReceived m) {
     seen();
     InferenceResult r = m.result();
-    Pending p = pending.remove(r.correlationId());
-    if (p == null) {
-      getContext().getLog().info("Device {}: reply {} matches no waiting request (late or duplicate); dropped",
-          deviceId, r.correlationId());
-      return this;
-    }
-    timers.cancel(r.correlationId());
-    finish(p, r);
+    Pending p = claim(pending, r.correlationId(), "reply");
+    if (p != null) finish(p, r);
     return this;
+  }
+
+  /**
+   * The request (inference or control) waiting for {@code correlationId}, taken off the waiting list with its
+   * timeout cancelled; null, logged, for a late or duplicate {@code what}.
+   */
+  private <P> P claim(Map<String, P> waiting, String correlationId, String what) {
+    P p = waiting.remove(correlationId);
+    if (p == null) {
+      getContext().getLog().info("Device {}: {} {} matches no waiting request (late or duplicate); dropped", deviceId, what, correlationId);
+      return null;
+    }
+    timers.cancel(correlationId);
+    return p;
   }
 
   private Behavior<Command> onError(ErrorReceived m) {
@@ -417,13 +425,8 @@ public final class DeviceTwin extends AbstractBehavior<DeviceTwin.Command> {
   private Behavior<Command> onAck(AckReceived m) {
     seen();
     ControlAck a = m.ack();
-    PendingControl p = pendingControls.remove(a.correlationId());
-    if (p == null) {
-      getContext().getLog().info("Device {}: control ack {} matches no waiting command (late or duplicate); dropped",
-          deviceId, a.correlationId());
-      return this;
-    }
-    timers.cancel(a.correlationId());
+    PendingControl p = claim(pendingControls, a.correlationId(), "control ack");
+    if (p == null) return this;
     if (a.applied() && ControlRequest.NETWORK.equals(p.kind())) applyAckedSignal(a);
     JsonNode settingsTree = a.settings().isEmpty() ? EMPTY : WireCodec.mapper().valueToTree(new java.util.TreeMap<>(a.settings()));
     finishControl(p, a.applied(), a.applied() ? null : a.error(), settingsTree);
