@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.ConfigFactory;
 import io.testbed.orchestrator.FakeDevice;
 import io.testbed.orchestrator.Fixtures;
 import io.testbed.orchestrator.RestClient;
+import io.testbed.orchestrator.TestOrchestrators;
 import io.testbed.orchestrator.RestClient.Answer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,20 +38,15 @@ class ExperimentApiTest {
 
   @BeforeAll
   static void start() throws Exception {
-    orchestrator = Orchestrator.start(ConfigFactory.parseMap(Map.of(
-        "testbed.orchestrator.http.port", 0,
-        "testbed.orchestrator.embedded-broker.port", 0,
+    orchestrator = TestOrchestrators.embedded(dataDir, Map.of(
         "testbed.orchestrator.api-token", TOKEN,
-        "testbed.orchestrator.influx.url", "",
-        "testbed.orchestrator.data-dir", dataDir.toString(),
         "testbed.orchestrator.experiments.progress-interval", "100ms",
-        "testbed.orchestrator.line-protocol.flush-interval", "200ms")));
+        "testbed.orchestrator.line-protocol.flush-interval", "200ms"));
     rest = new RestClient(orchestrator.restUrl());
     phone = FakeDevice.start(orchestrator.brokerUrl(), Fixtures.phoneHello("phone-1"));
     phone2 = FakeDevice.start(orchestrator.brokerUrl(), Fixtures.phoneHello("phone-2"));
     cloud = FakeDevice.start(orchestrator.brokerUrl(), Fixtures.cloudHello("cloud-1", "http://127.0.0.1:9999/infer"));
-    await().atMost(Duration.ofSeconds(10))
-        .until(() -> rest.get("/api/v1/health").json().path("devices").path("online").asInt() == 3);
+    TestOrchestrators.awaitOnline(rest, 3);
   }
 
   @AfterAll

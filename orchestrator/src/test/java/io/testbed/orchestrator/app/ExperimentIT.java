@@ -1,11 +1,11 @@
 package io.testbed.orchestrator.app;
 
+import io.testbed.orchestrator.TestOrchestrators;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.ConfigFactory;
 import io.testbed.orchestrator.FakeDevice;
 import io.testbed.orchestrator.Fixtures;
 import io.testbed.orchestrator.RestClient;
@@ -46,14 +46,7 @@ class ExperimentIT {
   @BeforeAll
   static void start(Mosquitto mosquitto, Influxd influxd) throws Exception {
     influx = influxd;
-    orchestrator = Orchestrator.start(ConfigFactory.parseMap(Map.of(
-        "testbed.orchestrator.http.port", 0,
-        "testbed.orchestrator.mqtt.url", mosquitto.url(),
-        "testbed.orchestrator.mqtt.client-id", "orchestrator-experiment-it",
-        "testbed.orchestrator.influx.url", influxd.url(),
-        "testbed.orchestrator.influx.database", DB,
-        "testbed.orchestrator.influx.flush-interval", "200ms",
-        "testbed.orchestrator.data-dir", dataDir.toString())));
+    orchestrator = TestOrchestrators.onRealServers(mosquitto.url(), "orchestrator-experiment-it", influxd.url(), DB, Map.of("testbed.orchestrator.data-dir", dataDir.toString()));
     rest = new RestClient(orchestrator.restUrl());
     phone = FakeDevice.start(mosquitto.url(), Fixtures.phoneHello("phone-x1")).replyAfter(5);
     cloud = FakeDevice.start(mosquitto.url(), Fixtures.cloudHello("cloud-x1", "http://127.0.0.1:9/infer")).replyAfter(5);

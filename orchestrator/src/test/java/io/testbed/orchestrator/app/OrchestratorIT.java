@@ -1,11 +1,11 @@
 package io.testbed.orchestrator.app;
 
+import io.testbed.orchestrator.TestOrchestrators;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.ConfigFactory;
 import io.testbed.orchestrator.FakeDevice;
 import io.testbed.orchestrator.Fixtures;
 import io.testbed.orchestrator.RestClient;
@@ -39,14 +39,7 @@ class OrchestratorIT {
   static void start(Mosquitto mosquitto, Influxd influxd) {
     influx = influxd;
     broker = mosquitto;
-    orchestrator = Orchestrator.start(ConfigFactory.parseMap(Map.of(
-        "testbed.orchestrator.http.port", 0,
-        "testbed.orchestrator.mqtt.url", mosquitto.url(),
-        "testbed.orchestrator.mqtt.client-id", "orchestrator-it",
-        "testbed.orchestrator.influx.url", influxd.url(),
-        "testbed.orchestrator.influx.database", DB,
-        "testbed.orchestrator.influx.flush-interval", "200ms",
-        "testbed.orchestrator.influx.batch-size", "50")));
+    orchestrator = TestOrchestrators.onRealServers(mosquitto.url(), "orchestrator-it", influxd.url(), DB, Map.of("testbed.orchestrator.influx.batch-size", "50"));
     rest = new RestClient(orchestrator.restUrl());
   }
 

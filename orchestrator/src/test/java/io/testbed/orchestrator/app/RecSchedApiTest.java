@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import com.typesafe.config.ConfigFactory;
 import io.testbed.orchestrator.FakeDevice;
 import io.testbed.orchestrator.RestClient;
+import io.testbed.orchestrator.TestOrchestrators;
 import io.testbed.orchestrator.RestClient.Answer;
 import io.testbed.protocol.DeviceKind;
 import io.testbed.protocol.ExecutionTarget;
@@ -74,18 +74,13 @@ class RecSchedApiTest {
       reply(ex, 200, "{\"latencyMs\":5}");
     });
     server.start();
-    orchestrator = Orchestrator.start(ConfigFactory.parseMap(Map.of(
-        "testbed.orchestrator.http.port", 0,
-        "testbed.orchestrator.embedded-broker.port", 0,
-        "testbed.orchestrator.influx.url", "",
-        "testbed.orchestrator.data-dir", dataDir.toString(),
-        "testbed.orchestrator.experiments.progress-interval", "100ms")));
+    orchestrator = TestOrchestrators.embedded(dataDir, Map.of(
+        "testbed.orchestrator.experiments.progress-interval", "100ms"));
     rest = new RestClient(orchestrator.restUrl());
     unreachable = FakeDevice.start(orchestrator.brokerUrl(), recHello("rec-down", "http://127.0.0.1:9"));
     vision = FakeDevice.start(orchestrator.brokerUrl(), io.testbed.orchestrator.Fixtures.cloudHello("vision-1", "http://127.0.0.1:9/infer"));
     slow = FakeDevice.start(orchestrator.brokerUrl(), recHello("rec-up", "http://127.0.0.1:" + server.getAddress().getPort()));
-    await().atMost(Duration.ofSeconds(10))
-        .until(() -> rest.get("/api/v1/health").json().path("devices").path("online").asInt() == 3);
+    TestOrchestrators.awaitOnline(rest, 3);
   }
 
   static void reply(HttpExchange ex, int status, String body) throws java.io.IOException {

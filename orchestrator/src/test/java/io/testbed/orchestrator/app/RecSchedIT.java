@@ -1,5 +1,6 @@
 package io.testbed.orchestrator.app;
 
+import io.testbed.orchestrator.TestOrchestrators;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -48,14 +49,7 @@ class RecSchedIT {
   @BeforeAll
   static void start(Mosquitto mosquitto, Influxd influxd) throws Exception {
     influx = influxd;
-    orchestrator = Orchestrator.start(ConfigFactory.parseMap(Map.of(
-        "testbed.orchestrator.http.port", 0,
-        "testbed.orchestrator.mqtt.url", mosquitto.url(),
-        "testbed.orchestrator.mqtt.client-id", "orchestrator-recsched-it",
-        "testbed.orchestrator.influx.url", influxd.url(),
-        "testbed.orchestrator.influx.database", DB,
-        "testbed.orchestrator.influx.flush-interval", "200ms",
-        "testbed.orchestrator.data-dir", dataDir.toString())));
+    orchestrator = TestOrchestrators.onRealServers(mosquitto.url(), "orchestrator-recsched-it", influxd.url(), DB, Map.of("testbed.orchestrator.data-dir", dataDir.toString()));
     rest = new RestClient(orchestrator.restUrl());
     cloud1 = cloud("rec-it-1", mosquitto.url());
     cloud2 = cloud("rec-it-2", mosquitto.url());

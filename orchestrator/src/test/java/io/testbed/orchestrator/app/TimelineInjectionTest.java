@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.ConfigFactory;
 import io.testbed.orchestrator.AutoScalePhone;
 import io.testbed.orchestrator.FakeDevice;
 import io.testbed.orchestrator.Fixtures;
 import io.testbed.orchestrator.RestClient;
+import io.testbed.orchestrator.TestOrchestrators;
 import io.testbed.orchestrator.RestClient.Answer;
 import io.testbed.protocol.SetInterference;
 import io.testbed.protocol.SetNetwork;
@@ -41,18 +41,13 @@ class TimelineInjectionTest {
 
   @BeforeAll
   static void start() throws Exception {
-    orchestrator = Orchestrator.start(ConfigFactory.parseMap(Map.of(
-        "testbed.orchestrator.http.port", 0,
-        "testbed.orchestrator.embedded-broker.port", 0,
-        "testbed.orchestrator.influx.url", "",
-        "testbed.orchestrator.data-dir", dataDir.toString(),
+    orchestrator = TestOrchestrators.embedded(dataDir, Map.of(
         "testbed.orchestrator.experiments.progress-interval", "100ms",
-        "testbed.orchestrator.line-protocol.flush-interval", "200ms")));
+        "testbed.orchestrator.line-protocol.flush-interval", "200ms"));
     rest = new RestClient(orchestrator.restUrl());
     phone = AutoScalePhone.start(orchestrator.brokerUrl(), "phone-i1", List.of("cloud-i1"));
     cloud = FakeDevice.start(orchestrator.brokerUrl(), Fixtures.cloudHello("cloud-i1", "http://127.0.0.1:9/infer"));
-    await().atMost(Duration.ofSeconds(10))
-        .until(() -> rest.get("/api/v1/health").json().path("devices").path("online").asInt() == 2);
+    TestOrchestrators.awaitOnline(rest, 2);
   }
 
   @AfterAll
